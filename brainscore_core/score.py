@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-__all__ = ["Score", "ceil_ratio", "ceil_squared", "clip_score"]
+__all__ = ["CEILING_FORMULAS", "Score", "ceil_ratio", "ceil_squared", "ceiled_error", "clip_score"]
 
 
 def _nan_to_none(value: Any) -> Any:
@@ -82,6 +82,13 @@ class Score:
     ``unclipped`` is the value before clipping to the valid range. ``details`` maps names to
     :class:`xarray.DataArray`\\ s (per split, per neuroid, per subject, per layer ...); ``attrs`` holds further
     JSON-able facts (e.g. the ceiling's lower bound, a layer choice, a note that no ceiling exists).
+
+    ``error`` is on the scale of ``float(score)``: for a ceiled score it is the raw error carried through the
+    same normalisation as the value, to first order in the raw score (``raw / ceiling`` gives
+    ``raw_error / ceiling``; ``raw**2 / ceiling`` gives ``2 * |raw| * raw_error / ceiling``), before clipping and
+    with the ceiling held fixed (its own error is ``attrs['ceiling_error']``); ``attrs['ceiling_formula']`` names
+    the normalisation. ``raw_error`` keeps the error of ``raw`` (equal to ``error`` when there is no ceiling;
+    None for a score that went through no normalisation, e.g. a metric's).
     """
 
     value: float
@@ -94,10 +101,13 @@ class Score:
     benchmark_version: str | int | None = None
     details: dict[str, xr.DataArray] = field(default_factory=dict)
     attrs: dict[str, Any] = field(default_factory=dict)
+    raw_error: float | None = None
 
     def __post_init__(self) -> None:
         self.value = float(self.value)
         self.error = float(self.error) if self.error is not None else math.nan
+        if self.raw_error is not None:
+            self.raw_error = float(self.raw_error)
         if self.raw is not None:
             self.raw = float(self.raw)
         if self.ceiling is not None:
@@ -139,6 +149,7 @@ class Score:
             "value": self.value,
             "error": self.error,
             "raw": self.raw,
+            "raw_error": self.raw_error,
             "ceiling": self.ceiling,
             "unclipped": self.unclipped,
             "model_identifier": self.model_identifier,
@@ -163,6 +174,7 @@ class Score:
             value=number("value"),
             error=number("error"),
             raw=payload.get("raw"),
+            raw_error=payload.get("raw_error"),
             ceiling=payload.get("ceiling"),
             unclipped=payload.get("unclipped"),
             model_identifier=payload.get("model_identifier"),
@@ -182,19 +194,43 @@ def clip_score(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return value if math.isnan(value) else min(max(value, low), high)
 
 
-def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, **attrs: Any) -> Score:
+#: The ceiling normalisations, by their ``attrs['ceiling_formula']``: the derivative of the ceiled value with
+#: respect to the raw score, given (raw, ceiling). Errors are propagated with it (see :func:`ceiled_error`).
+CEILING_FORMULAS: dict[str, Callable[[float, float], float]] = {
+    "raw / ceiling": lambda raw, ceiling: 1.0 / ceiling,
+    "raw**2 / ceiling": lambda raw, ceiling: 2.0 * abs(raw) / ceiling,
+}
+
+
+def ceiled_error(raw: float, raw_error: float, ceiling: float | None, formula: str) -> float:
+    """``raw_error`` carried to the ceiled scale of ``formula`` (a key of :data:`CEILING_FORMULAS`), to first order.
+
+    With no ceiling the error is unchanged. An unknown formula raises ``KeyError``.
+    """
+    if ceiling is None:
+        return float(raw_error)
+    return float(abs(CEILING_FORMULAS[formula](float(raw), float(ceiling))) * raw_error)
+
+
+def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, formula: str, **attrs: Any) -> Score:
     details = dict(raw.details)
     if ceiling is not None:
         details.update({f"ceiling_{name}": array for name, array in ceiling.details.items()})
     merged_attrs = {**raw.attrs, **{f"ceiling_{k}": v for k, v in (ceiling.attrs if ceiling else {}).items()}}
-    merged_attrs.update(attrs)
+    merged_attrs.update(attrs, ceiling_formula=formula)
     if ceiling is not None:
         merged_attrs["ceiling_error"] = ceiling.error
+    ceiling_value = None if ceiling is None else float(ceiling)
+    if ceiling_value is None:
+        error = raw.error
+    else:
+        error = ceiled_error(float(raw), raw.error, ceiling_value, formula)
     return Score(
         value=clip_score(unclipped),
-        error=raw.error,
+        error=error,
         raw=float(raw),
-        ceiling=None if ceiling is None else float(ceiling),
+        raw_error=raw.error,
+        ceiling=ceiling_value,
         unclipped=unclipped,
         details=details,
         attrs=merged_attrs,
@@ -204,14 +240,18 @@ def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, **attrs: Any) -
 def ceil_squared(raw: Score, ceiling: Score) -> Score:
     """Neural ceiling normalisation (Brain-Score since January 2026): ``raw**2 / ceiling``, clipped to [0, 1].
 
-    The error is passed through from ``raw``; the unclipped value is kept as ``unclipped``.
+    The error becomes ``2 * |raw| * raw_error / ceiling`` (``raw_error`` keeps ``raw``'s); the unclipped value is
+    kept as ``unclipped``.
     """
     unclipped = float(raw) ** 2 / float(ceiling)
-    return _ceiled(raw, ceiling, unclipped, ceiling_formula="raw**2 / ceiling")
+    return _ceiled(raw, ceiling, unclipped, "raw**2 / ceiling")
 
 
 def ceil_ratio(raw: Score, ceiling: Score | None) -> Score:
-    """Ratio normalisation ``raw / ceiling`` clipped to [0, 1]; with no ceiling the value is ``raw`` (clipped)."""
+    """Ratio normalisation ``raw / ceiling`` clipped to [0, 1]; with no ceiling the value is ``raw`` (clipped).
+
+    The error becomes ``raw_error / ceiling`` (unchanged without a ceiling; ``raw_error`` keeps ``raw``'s).
+    """
     if ceiling is None:
-        return _ceiled(raw, None, float(raw), ceiling_formula="none (no ceiling can be estimated)")
-    return _ceiled(raw, ceiling, float(raw) / float(ceiling), ceiling_formula="raw / ceiling")
+        return _ceiled(raw, None, float(raw), "none (no ceiling can be estimated)")
+    return _ceiled(raw, ceiling, float(raw) / float(ceiling), "raw / ceiling")

@@ -4,7 +4,7 @@ import numpy as np
 import xarray as xr
 
 from brainscore_core import Score
-from brainscore_core.score import ceil_ratio, ceil_squared
+from brainscore_core.score import ceil_ratio, ceil_squared, ceiled_error
 
 
 def test_float_and_fields():
@@ -41,7 +41,9 @@ def test_ceil_squared_clips_and_keeps_unclipped():
     raw, ceiling = Score(0.9, error=0.02), Score(0.5)
     ceiled = ceil_squared(raw, ceiling)
     assert ceiled.value == 1.0 and math.isclose(ceiled.unclipped, 1.62)
-    assert ceiled.error == 0.02 and ceiled.raw == 0.9 and ceiled.ceiling == 0.5
+    # the error is carried to the ceiled scale (d/draw raw**2/c = 2 raw / c), the raw error is kept
+    assert math.isclose(ceiled.error, 2 * 0.9 * 0.02 / 0.5) and ceiled.raw_error == 0.02
+    assert ceiled.raw == 0.9 and ceiled.ceiling == 0.5
     assert ceil_squared(Score(0.3), Score(0.9)).value == 0.09 / 0.9
 
 
@@ -49,3 +51,32 @@ def test_ceil_ratio_without_ceiling_is_raw_clipped():
     assert ceil_ratio(Score(-0.2), None).value == 0.0
     assert ceil_ratio(Score(0.4), Score(0.8)).value == 0.5
     assert ceil_ratio(Score(0.4), None).ceiling is None
+
+
+def test_ceil_ratio_carries_the_error_to_the_ceiled_scale():
+    ceiled = ceil_ratio(Score(0.12, error=0.03), Score(0.25, error=0.01))
+    assert math.isclose(ceiled.value, 0.48)  # the value is unchanged by the error propagation
+    assert math.isclose(ceiled.error, 0.03 / 0.25) and ceiled.raw_error == 0.03
+    assert ceiled.attrs["ceiling_formula"] == "raw / ceiling" and ceiled.attrs["ceiling_error"] == 0.01
+
+
+def test_error_propagation_matches_a_finite_difference():
+    raw, error, ceiling = 0.37, 1e-6, 0.61
+    for ceil in (ceil_ratio, ceil_squared):
+        low, high = ceil(Score(raw - error), Score(ceiling)), ceil(Score(raw + error), Score(ceiling))
+        ceiled = ceil(Score(raw, error=error), Score(ceiling))
+        assert math.isclose(ceiled.error, (high.unclipped - low.unclipped) / 2, rel_tol=1e-6)
+        assert math.isclose(ceiled_error(raw, error, ceiling, ceiled.attrs["ceiling_formula"]), ceiled.error)
+
+
+def test_without_a_ceiling_the_error_stays_on_the_raw_scale():
+    ceiled = ceil_ratio(Score(0.4, error=0.05), None)
+    assert ceiled.error == 0.05 and ceiled.raw_error == 0.05
+    assert ceiled_error(0.4, 0.05, None, "raw / ceiling") == 0.05
+
+
+def test_raw_error_round_trips_through_json():
+    ceiled = ceil_squared(Score(0.5, error=0.02), Score(0.8))
+    back = Score.from_json(ceiled.to_json())
+    assert back.raw_error == 0.02 and math.isclose(back.error, ceiled.error)
+    assert Score.from_json(Score(1.0).to_json()).raw_error is None

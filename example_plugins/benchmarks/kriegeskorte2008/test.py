@@ -51,7 +51,8 @@ def test_score_matches_an_independent_computation(score):
     features = shrunk_pixels(load_stimulus_set("Kriegeskorte2008.92images"), 8)
     per_subject = expected_rsa(features, load_dataset("Kriegeskorte2008.hIT").values)
     assert score.raw == pytest.approx(per_subject.mean(), abs=1e-9)
-    assert score.error == pytest.approx(per_subject.std() / np.sqrt(4), abs=1e-9)
+    assert score.raw_error == pytest.approx(per_subject.std() / np.sqrt(4), abs=1e-9)
+    assert score.error == pytest.approx(score.raw_error / score.ceiling, abs=1e-12)  # on the ceiled scale
     assert score.ceiling == pytest.approx(0.661, abs=1e-3)
     assert score.unclipped == pytest.approx(score.raw / score.ceiling, abs=1e-12)
     assert score.value == pytest.approx(min(max(score.raw / score.ceiling, 0.0), 1.0))
