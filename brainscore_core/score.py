@@ -221,10 +221,7 @@ def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, formula: str, *
     if ceiling is not None:
         merged_attrs["ceiling_error"] = ceiling.error
     ceiling_value = None if ceiling is None else float(ceiling)
-    if ceiling_value is None:
-        error = raw.error
-    else:
-        error = ceiled_error(float(raw), raw.error, ceiling_value, formula)
+    error = raw.error if ceiling_value is None else ceiled_error(float(raw), raw.error, ceiling_value, formula)
     return Score(
         value=clip_score(unclipped),
         error=error,

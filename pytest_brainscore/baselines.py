@@ -1,15 +1,20 @@
 """Baselines: committed scores per (model, benchmark, benchmark version) that CI compares against.
 
 A score regresses when it falls below the baseline by more than ``max(tolerance, 2 x combined error)``, where
-the combined error is ``sqrt(error_now**2 + error_baseline**2)`` (a missing error counts as 0): a drop within
-the measurements' own noise is tolerated, a real one fails. A rise by more than the same allowance is an
-improvement. A pair missing from the file is *new*; a pair whose benchmark version changed is *incomparable*.
+the combined error is ``sqrt(error_now**2 + error_baseline**2)`` with both errors on the score's (ceiled) scale
+(a missing error counts as 0): a drop within the measurements' own noise is tolerated, a real one fails. A rise by
+more than the same allowance is an improvement. A pair missing from the file is *new*; a pair whose benchmark
+version changed is *incomparable*; a score that is not a number is a *regression*.
 
-The file (sorted, one entry per pair, diff-friendly)::
+The file (sorted, one entry per pair, diff-friendly; ``error`` on the ceiled scale, ``raw_error`` on the raw)::
 
-    {"format": "pytest-brainscore baseline", "format_version": 1,
-     "scores": [{"model": "...", "benchmark": "...", "benchmark_version": 1,
-                 "score": 0.75, "error": 0.002, "raw": 0.6, "ceiling": 0.8}, ...]}
+    {"format": "pytest-brainscore baseline", "format_version": 2,
+     "scores": [{"model": "...", "benchmark": "...", "benchmark_version": 1, "score": 0.75,
+                 "error": 0.0025, "raw_error": 0.002, "raw": 0.6, "ceiling": 0.8}, ...]}
+
+Format version 1 files (whose ``error`` is on the raw scale) are read, their errors carried to the ceiled scale
+when compared, and written back as version 2. Updates lock the file (``<file>.lock``), re-read and merge under the
+lock, and replace the file atomically, keeping its permissions.
 """
 
 from __future__ import annotations
@@ -17,22 +22,40 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
+from brainscore_core.score import CEILING_FORMULAS, ceiled_error
+
 from .records import ScoreRecord
 
-__all__ = ["FORMAT", "Baseline", "BaselineEntry", "BaselineError", "Comparison", "update_baseline_file"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "LOCK_TIMEOUT",
+    "Baseline",
+    "BaselineEntry",
+    "BaselineError",
+    "Comparison",
+    "update_baseline_file",
+]
 
 FORMAT = "pytest-brainscore baseline"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+LOCK_TIMEOUT = 120.0  #: seconds an update waits for another session's lock on the same baseline file
+_FIELDS = ("model", "benchmark", "benchmark_version", "score", "error", "raw_error", "raw", "ceiling")
+_FIX = "fix the entry by hand, or delete it and rerun with --brainscore-update-baseline"
 
 
 class BaselineError(ValueError):
-    """A baseline file is unreadable or malformed."""
+    """A baseline file is unreadable, malformed or cannot be written."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +64,10 @@ class BaselineEntry:
     benchmark: str
     benchmark_version: str | int | None
     score: float
-    error: float | None = None
+    error: float | None = None  #: on the score's (ceiled) scale; None when unknown (e.g. a version 1 entry)
     raw: float | None = None
     ceiling: float | None = None
+    raw_error: float | None = None  #: on the raw scale
 
 
 @dataclass(frozen=True)
@@ -52,7 +76,7 @@ class Comparison:
 
     status: str  #: "unchanged", "regression", "improvement", "new" or "incomparable"
     baseline_score: float | None = None
-    baseline_error: float | None = None
+    baseline_error: float | None = None  #: on the score's (ceiled) scale, as compared
     baseline_version: str | int | None = None
     delta: float | None = None  #: score - baseline score
     allowed: float | None = None  #: max(tolerance, 2 x combined error)
@@ -77,6 +101,23 @@ def _error(value: float | None) -> float:
     return 0.0 if value is None or math.isnan(value) else float(value)
 
 
+def baseline_error_on_score_scale(entry: BaselineEntry, record: ScoreRecord) -> float | None:
+    """The entry's error on the ceiled scale of ``record``'s score (a version 1 entry holds only the raw error).
+
+    The raw error is carried through the record's ``ceiling_formula`` at the entry's own raw score and ceiling;
+    when the entry lacks those, by the record's own ratio of ceiled to raw error (the same benchmark version has
+    the same ceiling); with neither, it is used as it is.
+    """
+    if entry.error is not None or entry.raw_error is None:
+        return entry.error
+    formula = record.attrs.get("ceiling_formula")
+    if formula in CEILING_FORMULAS and entry.raw is not None and entry.ceiling is not None:
+        return ceiled_error(entry.raw, entry.raw_error, entry.ceiling, formula)
+    if record.error is not None and record.raw_error:
+        return entry.raw_error * record.error / record.raw_error
+    return entry.raw_error
+
+
 class Baseline:
     """The entries of one baseline file, keyed by (model, benchmark)."""
 
@@ -97,36 +138,31 @@ class Baseline:
                 f"Baseline file {path} must be a JSON object with a 'scores' list; "
                 "write it with --brainscore-update-baseline."
             )
-        entries = []
+        version = _check_format(path, payload)
+        entries: dict[tuple[str, str], BaselineEntry] = {}
         for index, item in enumerate(payload["scores"]):
-            try:
-                entries.append(
-                    BaselineEntry(
-                        model=_required_str(item, "model"),
-                        benchmark=_required_str(item, "benchmark"),
-                        benchmark_version=item.get("benchmark_version"),
-                        score=float(item["score"]),
-                        error=None if item.get("error") is None else float(item["error"]),
-                        raw=None if item.get("raw") is None else float(item["raw"]),
-                        ceiling=None if item.get("ceiling") is None else float(item["ceiling"]),
-                    )
-                )
-            except (KeyError, TypeError, ValueError, AttributeError) as error:
+            entry = _parse_entry(path, index, item, version)
+            if (entry.model, entry.benchmark) in entries:
                 raise BaselineError(
-                    f"Baseline file {path}, scores[{index}] is malformed ({type(error).__name__}: {error}); each "
-                    "entry needs 'model', 'benchmark' and a numeric 'score'."
-                ) from None
-        return cls(entries)
+                    f"Baseline file {path}, scores[{index}] ({entry.model} on {entry.benchmark}) is a duplicate: "
+                    f"the pair already has an entry; keep one of them (or delete both and rerun with "
+                    "--brainscore-update-baseline)."
+                )
+            entries[(entry.model, entry.benchmark)] = entry
+        return cls(entries.values())
 
     def compare(self, record: ScoreRecord, tolerance: float) -> Comparison:
         """Compare ``record``'s score with the entry for its pair (see the module docstring for the rule)."""
         entry = self.entries.get(record.pair)
         if entry is None:
             return Comparison("new", tolerance=tolerance)
-        known = dict(baseline_score=entry.score, baseline_error=entry.error, baseline_version=entry.benchmark_version)
+        baseline_error = baseline_error_on_score_scale(entry, record)
+        known = dict(
+            baseline_score=entry.score, baseline_error=baseline_error, baseline_version=entry.benchmark_version
+        )
         if str(entry.benchmark_version) != str(record.benchmark_version):
             return Comparison("incomparable", tolerance=tolerance, **known)
-        combined = math.hypot(_error(record.error), _error(entry.error))
+        combined = math.hypot(_error(record.error), _error(baseline_error))
         allowed = max(tolerance, 2 * combined)
         if record.score is None:  # NaN: a broken measurement never passes the gate
             return Comparison("regression", allowed=allowed, combined_error=combined, tolerance=tolerance, **known)
@@ -135,7 +171,10 @@ class Baseline:
         return Comparison(status, delta=delta, allowed=allowed, combined_error=combined, tolerance=tolerance, **known)
 
     def merged_with(self, records: Iterable[ScoreRecord]) -> tuple[Baseline, int, int]:
-        """A copy with ``records``' scores replacing their pairs' entries; also (entries written, entries kept)."""
+        """A copy with ``records``' scores replacing their pairs' entries; also (entries written, entries kept).
+
+        Skipped pairs and scores that are not a number are not written (their old entries are kept).
+        """
         entries = dict(self.entries)
         written: set[tuple[str, str]] = set()
         for record in records:
@@ -149,31 +188,91 @@ class Baseline:
                 record.error,
                 record.raw,
                 record.ceiling,
+                record.raw_error,
             )
             written.add(record.pair)
         return Baseline(entries.values()), len(written), len(entries) - len(written)
 
-    def write(self, path: Path) -> None:
-        """Write atomically: a temporary file in the same directory, then an :func:`os.replace`."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def to_text(self) -> str:
+        """The file's JSON text (format version :data:`FORMAT_VERSION`)."""
         scores = [
             {key: value for key, value in asdict(entry).items() if value is not None or key == "benchmark_version"}
             for _, entry in sorted(self.entries.items())
         ]
-        text = json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "scores": scores}, indent=2) + "\n"
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by the ``with`` below; kept to unlink on failure
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
+        return json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "scores": scores}, indent=2) + "\n"
+
+    def write(self, path: Path) -> None:
+        """Write atomically (a temporary file in the same directory, then :func:`os.replace`), keeping the mode.
+
+        A new file gets the mode a plain ``open`` would give (0666 less the umask). An unwritable file or
+        directory raises :class:`BaselineError` naming the file and the fix.
+        """
+        path = Path(path)
         try:
-            with handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(handle.name, path)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
+            _check_writable(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _default_mode()
+            _replace_atomically(path, self.to_text(), mode)
+        except PermissionError as error:
+            raise BaselineError(_unwritable(path, error)) from None
+
+
+def _check_format(path: Path, payload: dict[str, Any]) -> int:
+    """The file's format version; another format, or a version this plugin does not know, is refused."""
+    if payload.get("format", FORMAT) != FORMAT:
+        raise BaselineError(
+            f"Baseline file {path} has format {payload.get('format')!r}, not {FORMAT!r}; pass a file written by "
+            "--brainscore-update-baseline."
+        )
+    version = payload.get("format_version", 1)
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
+        raise BaselineError(
+            f"Baseline file {path} has format_version {version!r}, which this pytest-brainscore cannot read (it "
+            f"reads {', '.join(map(str, READABLE_VERSIONS))}); the file is left untouched. Upgrade pytest-brainscore, "
+            "or pass another --brainscore-baseline file."
+        )
+    return int(version)
+
+
+def _parse_entry(path: Path, index: int, item: Any, version: int) -> BaselineEntry:
+    where = f"Baseline file {path}, scores[{index}]"
+    try:
+        unknown = sorted(set(item) - set(_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(map(repr, unknown))}; known: {', '.join(_FIELDS)}")
+        model, benchmark = _required_str(item, "model"), _required_str(item, "benchmark")
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise BaselineError(
+            f"{where} is malformed ({type(error).__name__}: {error}); each entry needs 'model', 'benchmark' and a "
+            "numeric 'score'."
+        ) from None
+    try:
+        score = _number(item, "score", required=True)
+        errors = {key: _number(item, key) for key in ("error", "raw_error")}
+        raw, ceiling = _number(item, "raw"), _number(item, "ceiling")
+    except (KeyError, TypeError, ValueError) as error:
+        raise BaselineError(
+            f"{where} is malformed ({type(error).__name__}: {error}) in the entry for {model} on {benchmark}; each "
+            f"entry needs 'model', 'benchmark' and a numeric 'score'; {_FIX}."
+        ) from None
+    where = f"{where} ({model} on {benchmark})"
+    if not math.isfinite(score):
+        raise BaselineError(f"{where} has score {score}, not a finite number, so it cannot gate anything; {_FIX}.")
+    for key, value in errors.items():
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise BaselineError(f"{where} has {key} {value}; an error must be finite and >= 0; {_FIX}.")
+    if version == 1:  # version 1 stored the raw-scale error under 'error'
+        errors = {"error": None, "raw_error": errors["error"]}
+    return BaselineEntry(model, benchmark, item.get("benchmark_version"), score, raw=raw, ceiling=ceiling, **errors)
+
+
+def _number(item: dict[str, Any], key: str, required: bool = False) -> float | None:
+    value = item[key] if required else item.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{key!r} must be a number, got {value!r}")
+    return float(value)
 
 
 def _required_str(item: dict[str, Any], key: str) -> str:
@@ -183,12 +282,69 @@ def _required_str(item: dict[str, Any], key: str) -> str:
     return value
 
 
-def update_baseline_file(path: Path, records: Iterable[ScoreRecord]) -> tuple[int, int]:
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse a read-only file (``os.replace`` would replace it, as the directory allows)."""
+    if path.exists() and not os.access(path, os.W_OK):
+        raise PermissionError(f"{path} is read-only")
+
+
+def _unwritable(path: Path, error: OSError) -> str:
+    return (
+        f"Cannot write baseline file {path}: {error}. Make the file and its folder writable "
+        f"(e.g. chmod u+w {path} {path.parent}), or pass a writable --brainscore-baseline path."
+    )
+
+
+def _replace_atomically(path: Path, text: str, mode: int) -> None:
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by the ``with`` below; kept to unlink on failure
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, mode)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _lock(path: Path, timeout: float) -> FileLock:
+    """The lock that serialises updates of ``path``: ``<path>.lock`` beside it."""
+    return FileLock(str(path) + ".lock", timeout=timeout)
+
+
+def update_baseline_file(
+    path: Path, records: Iterable[ScoreRecord], *, timeout: float = LOCK_TIMEOUT
+) -> tuple[int, int]:
     """Merge ``records`` into the baseline at ``path`` (created if missing), keeping the pairs not run.
 
-    Returns (entries written, entries kept).
+    Another session updating the same file waits for this one (a lock file beside it): the file is re-read and
+    merged under the lock, then replaced atomically with its mode kept. Returns (entries written, entries kept).
+    An unwritable file or directory, or a lock not obtained within ``timeout`` seconds, raises :class:`BaselineError`.
     """
-    existing = Baseline.load(path) if Path(path).is_file() else Baseline()
-    merged, written, kept = existing.merged_with(records)
-    merged.write(path)
+    path = Path(path)
+    records = list(records)
+    try:
+        _check_writable(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock(path, timeout):
+            existing = Baseline.load(path) if path.is_file() else Baseline()
+            merged, written, kept = existing.merged_with(records)
+            merged.write(path)
+    except PermissionError as error:
+        raise BaselineError(_unwritable(path, error)) from None
+    except Timeout:
+        raise BaselineError(
+            f"Baseline file {path} is locked by another --brainscore-update-baseline session (lock file {path}.lock) "
+            f"for more than {timeout:g} s; wait for it to finish, or delete the lock file if no session is running."
+        ) from None
     return written, kept

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .baselines import update_baseline_file
+from .baselines import BaselineError, update_baseline_file
 from .options import BrainscoreOptions
 from .reporting import RecordBook
 
@@ -22,6 +22,7 @@ class BrainscoreController:
         self.options = options
         self.book = RecordBook()
         self.baseline_update: dict[str, object] | None = None
+        self.baseline_error: str | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.book.add(report)
@@ -30,8 +31,13 @@ class BrainscoreController:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         options = self.options
         if options.update_baseline and options.baseline is not None and self.book:
-            written, kept = update_baseline_file(options.baseline, self.book.records)
-            self.baseline_update = {"path": str(options.baseline), "written": written, "kept": kept}
+            try:  # a failed update must not cost the summary and the report
+                written, kept = update_baseline_file(options.baseline, self.book.records)
+                self.baseline_update = {"path": str(options.baseline), "written": written, "kept": kept}
+            except BaselineError as error:
+                self.baseline_error = str(error)
+                self.baseline_update = {"path": str(options.baseline), "error": self.baseline_error}
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if options.report is not None:
             self.book.write_json(options.report, options, self.baseline_update)
 
@@ -41,7 +47,9 @@ class BrainscoreController:
         terminalreporter.section("brainscore")
         for line in self.book.summary_lines():
             terminalreporter.line(line)
-        if self.baseline_update is not None:
+        if self.baseline_error is not None:
+            terminalreporter.line(f"ERROR: baseline not updated: {self.baseline_error}", red=True)
+        elif self.baseline_update is not None:
             update = self.baseline_update
             terminalreporter.line(
                 f"Baseline updated: {update['path']} ({update['written']} written, {update['kept']} kept)"

@@ -71,9 +71,10 @@ def _remember(item: pytest.Item, record: ScoreRecord) -> None:
 
 
 def gate(item: pytest.Item, case: BrainscoreCase | None) -> None:
-    """After a test body passed: score a gated case, then fail on threshold violations and regressions.
+    """After a test body passed: score a gated case, then fail on NaN scores, threshold violations and regressions.
 
-    The failure is one line per problem naming the pair, its numbers, the bound or baseline, and how far off.
+    A score that is not a number fails every brainscore test, gated or not (it can never be a measurement). The
+    failure is one line per problem naming the pair, its numbers, the bound or baseline, and how far off.
     Under ``--brainscore-update-baseline`` regressions are reported but do not fail (the scores are accepted).
     """
     if case is not None and case.gated and case.model and case.benchmark:
@@ -88,6 +89,10 @@ def gate(item: pytest.Item, case: BrainscoreCase | None) -> None:
     options = item.config.stash[session_key].options
     problems = []
     for record in _records(item):
+        undefined = record.undefined_reason()
+        if undefined is not None:  # says it once, instead of each bound and the baseline failing on "nan"
+            problems.append(undefined)
+            continue
         if record.threshold_violations:
             problems.append(f"{record.title()}: {'; '.join(record.threshold_violations)} [{record.numbers()}]")
         if record.regressed and not options.update_baseline:

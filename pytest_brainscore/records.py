@@ -56,7 +56,8 @@ class ScoreRecord:
     score: float | None = None
     raw: float | None = None
     ceiling: float | None = None
-    error: float | None = None
+    error: float | None = None  #: on the score's (ceiled) scale
+    raw_error: float | None = None  #: on the raw scale
     seconds: float | None = None
     cache: str = "-"
     thresholds: dict[str, float] = field(default_factory=dict)
@@ -83,6 +84,7 @@ class ScoreRecord:
             raw=_finite_or_none(score.raw),
             ceiling=_finite_or_none(score.ceiling),
             error=_finite_or_none(score.error),
+            raw_error=_finite_or_none(getattr(score, "raw_error", None)),
             seconds=_finite_or_none(score.attrs.get("seconds")),
             cache=str(score.attrs.get("cache", "-")),
             attrs=scalar_attrs,
@@ -108,6 +110,21 @@ class ScoreRecord:
         if self.outcome in ("failed", "error"):
             return "failed"
         return "passed"
+
+    def undefined_reason(self) -> str | None:
+        """Why a scored pair has no number (its score is NaN), for a failure message; None when it has one."""
+        if self.skipped is not None or self.score is not None:
+            return None
+        if self.raw is None:
+            cause = (
+                "the metric gave NaN, e.g. from NaN or infinite model activations, or responses that are the same for "
+                "every stimulus (see this test's warnings)"
+            )
+        elif self.ceiling is None and str(self.attrs.get("ceiling_formula", "none")).startswith("raw"):
+            cause = "the ceiling is NaN, e.g. from data whose responses are constant (see this test's warnings)"
+        else:
+            cause = "the ceiled score is NaN (see this test's warnings)"
+        return f"{self.title()}: the score is not a number (NaN), so the test cannot pass: {cause} [{self.numbers()}]"
 
     def numbers(self) -> str:
         """``score 0.7500, raw 0.6000, ceiling 0.8000, error 0.0020``."""

@@ -57,6 +57,8 @@ def _gate(record: ScoreRecord) -> str:
     parts = []
     if record.skipped is not None:
         return "skipped: incompatible"
+    if record.score is None:
+        parts.append("score NaN FAILED")
     for name, bound in record.thresholds.items():
         value = record.raw if name == "min_raw" else record.score
         margin = None if value is None else (value - bound if name.startswith("min") else bound - value)

@@ -5,7 +5,7 @@ import math
 from pathlib import Path
 
 import pytest
-from toy_expectations import TOY_ERROR, toy_score
+from toy_expectations import TOY_CEILING, TOY_ERROR, toy_score
 
 from pytest_brainscore.baselines import Baseline, BaselineEntry, BaselineError
 from pytest_brainscore.records import ScoreRecord
@@ -87,13 +87,14 @@ def test_regression_improvement_and_new_pairs_in_one_run(toy: pytest.Pytester, m
     toy.makepyfile(test_pairs=PAIRS_TEST)
     result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}")
     result.assert_outcomes(passed=2, failed=1)
-    allowed = max(0.01, 2 * math.hypot(TOY_ERROR, TOY_ERROR))
+    error = TOY_ERROR / TOY_CEILING  # both errors compared on the ceiled scale (raw / 0.8)
+    allowed = max(0.01, 2 * math.hypot(error, error))
     result.stdout.fnmatch_lines(
         [
             (
                 f"brainscore: toy_good on {V4} v1: regressed, score dropped {good_before - good_now:.4f} below the "
-                f"baseline {good_before:.4f} (error {TOY_ERROR:.4f}), more than the allowed {allowed:.4f} = "
-                f"max(tolerance 0.0100, 2 x combined error {math.hypot(TOY_ERROR, TOY_ERROR):.4f}) "
+                f"baseline {good_before:.4f} (error {error:.4f}), more than the allowed {allowed:.4f} = "
+                f"max(tolerance 0.0100, 2 x combined error {math.hypot(error, error):.4f}) "
                 f"[[]score {good_now:.4f}, raw 0.5000, *]"
             ),
             "*= brainscore =*",
@@ -112,11 +113,11 @@ def test_regression_improvement_and_new_pairs_in_one_run(toy: pytest.Pytester, m
 def test_drop_within_the_measurement_noise_passes(toy: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     baseline = write_baseline(toy.path / "baseline.json", entry("toy_good", toy_score("toy_good"), error=0.04))
     monkeypatch.setenv("TOY_LEVEL_toy_good", "0.55")  # a drop of 0.0625 ...
-    monkeypatch.setenv("TOY_ERROR", "0.03")  # ... within 2 * hypot(0.03, 0.04) = 0.1
+    monkeypatch.setenv("TOY_ERROR", "0.03")  # ... within 2 * hypot(0.03, 0.04) / 0.8 = 0.125 (raw errors, ceiled)
     toy.makepyfile(test_pairs=PAIRS_TEST)
     result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}")
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines([f"toy_good * baseline {0.55 / 0.8 - toy_score('toy_good'):+.4f} ok (allowed 0.1000)*"])
+    result.stdout.fnmatch_lines([f"toy_good * baseline {0.55 / 0.8 - toy_score('toy_good'):+.4f} ok (allowed 0.1250)*"])
     monkeypatch.setenv("TOY_ERROR", "0.0")  # the same drop with a precise measurement fails
     write_baseline(baseline, entry("toy_good", toy_score("toy_good"), error=0.0))
     toy.runpytest_subprocess(f"--brainscore-baseline={baseline}").assert_outcomes(passed=2, failed=1)
