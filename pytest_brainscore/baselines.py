@@ -289,9 +289,15 @@ def _default_mode() -> int:
 
 
 def _check_writable(path: Path) -> None:
-    """Refuse a read-only file (``os.replace`` would replace it, as the directory allows)."""
-    if path.exists() and not os.access(path, os.W_OK):
-        raise PermissionError(f"{path} is read-only")
+    """Refuse a read-only baseline file or folder before anything is written.
+
+    ``os.replace`` would replace a read-only file in a writable folder, and a superuser may write anywhere, so a
+    file or folder without any write permission bit counts as read-only too.
+    """
+    for target in (path, path.parent):
+        if target.exists() and (not stat.S_IMODE(target.stat().st_mode) & 0o222 or not os.access(target, os.W_OK)):
+            kind = "file" if target == path else "folder"
+            raise PermissionError(f"the {kind} {target} is read-only")
 
 
 def _unwritable(path: Path, error: OSError) -> str:
