@@ -63,7 +63,8 @@ def test_json_report_has_versions_configuration_and_every_pair(toy: pytest.Pytes
         for benchmark in (V4, IT):
             row = results[(model, benchmark)]
             assert math.isclose(row["score"], toy_score(model)) and math.isclose(row["raw"], TOY_LEVELS[model])
-            assert math.isclose(row["ceiling"], TOY_CEILING) and math.isclose(row["error"], TOY_ERROR)
+            assert math.isclose(row["ceiling"], TOY_CEILING) and math.isclose(row["raw_error"], TOY_ERROR)
+            assert math.isclose(row["error"], TOY_ERROR / TOY_CEILING)  # the error on the ceiled score's scale
             assert row["thresholds"] == {"min_score": 0.5} and row["seconds"] >= 0 and row["cache"] == "-"
     assert results[("toy_poor", V4)]["threshold_violations"] == [
         f"score {toy_score('toy_poor'):.4f} is below min_score=0.5 by {0.5 - toy_score('toy_poor'):.4f}"
