@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -11,7 +12,17 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-__all__ = ["CEILING_FORMULAS", "Score", "ceil_ratio", "ceil_squared", "ceiled_error", "clip_score"]
+__all__ = [
+    "CEILING_FORMULAS",
+    "Score",
+    "UnreliableCeilingWarning",
+    "ceil_ratio",
+    "ceil_squared",
+    "ceiled_error",
+    "ceiling_unreliability",
+    "clip_score",
+    "warn_if_ceiling_unreliable",
+]
 
 
 def _nan_to_none(value: Any) -> Any:
@@ -194,6 +205,45 @@ def clip_score(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return value if math.isnan(value) else min(max(value, low), high)
 
 
+class UnreliableCeilingWarning(UserWarning):
+    """A ceiling is not reliably above zero, so scores ceiled by it are the raw score times an arbitrary constant."""
+
+
+def ceiling_unreliability(ceiling: Score) -> str | None:
+    """Why ``ceiling`` is not reliably above zero, from what it carries; None when nothing says so.
+
+    Checked: its lower bound ``attrs['lower']`` (e.g. the leave-one-subject-out bound) is <= 0; its value is
+    within two errors of zero; its value is not above ``attrs['shuffled']`` (the same estimate with the stimulus
+    labels shuffled), when a ceiling function records one.
+    """
+    value, error = float(ceiling), ceiling.error
+    lower, shuffled = ceiling.attrs.get("lower"), ceiling.attrs.get("shuffled")
+    if isinstance(lower, (int, float)) and lower <= 0:
+        return f"its lower bound is {lower:.4f} <= 0"
+    if not math.isnan(error) and value - 2 * error <= 0 < value:
+        return f"it is {value:.4f} +- {error:.4f}, within two errors of 0"
+    if value <= 0:
+        return f"it is {value:.4f} <= 0"
+    if isinstance(shuffled, (int, float)) and value <= shuffled:
+        return f"it is {value:.4f}, not above {shuffled:.4f} with the stimulus labels shuffled"
+    return None
+
+
+def warn_if_ceiling_unreliable(ceiling: Score | None, benchmark: str | None = None) -> None:
+    """Warn (:class:`UnreliableCeilingWarning`) when ``ceiling`` is not reliably above zero (see
+    :func:`ceiling_unreliability`); called whenever a score is ceiled."""
+    reason = None if ceiling is None or math.isnan(float(ceiling)) else ceiling_unreliability(ceiling)
+    if reason is not None:
+        benchmark = benchmark or ceiling.benchmark_identifier
+        name = f"The ceiling of {benchmark}" if benchmark else "The ceiling"
+        warnings.warn(
+            f"{name} is not reliably above zero: {reason}. Ceiled scores are then the raw score times an arbitrary "
+            "constant; compare raw scores, or improve the ceiling's estimate (more subjects or repetitions).",
+            UnreliableCeilingWarning,
+            stacklevel=3,
+        )
+
+
 #: The ceiling normalisations, by their ``attrs['ceiling_formula']``: the derivative of the ceiled value with
 #: respect to the raw score, given (raw, ceiling). Errors are propagated with it (see :func:`ceiled_error`).
 CEILING_FORMULAS: dict[str, Callable[[float, float], float]] = {
@@ -218,6 +268,7 @@ def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, formula: str, *
         details.update({f"ceiling_{name}": array for name, array in ceiling.details.items()})
     merged_attrs = {**raw.attrs, **{f"ceiling_{k}": v for k, v in (ceiling.attrs if ceiling else {}).items()}}
     merged_attrs.update(attrs, ceiling_formula=formula)
+    warn_if_ceiling_unreliable(ceiling)
     if ceiling is not None:
         merged_attrs["ceiling_error"] = ceiling.error
     ceiling_value = None if ceiling is None else float(ceiling)

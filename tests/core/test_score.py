@@ -1,10 +1,20 @@
 import math
+import re
+import warnings
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from brainscore_core import Score
-from brainscore_core.score import ceil_ratio, ceil_squared, ceiled_error
+from brainscore_core.score import (
+    UnreliableCeilingWarning,
+    ceil_ratio,
+    ceil_squared,
+    ceiled_error,
+    ceiling_unreliability,
+    warn_if_ceiling_unreliable,
+)
 
 
 def test_float_and_fields():
@@ -80,3 +90,39 @@ def test_raw_error_round_trips_through_json():
     back = Score.from_json(ceiled.to_json())
     assert back.raw_error == 0.02 and math.isclose(back.error, ceiled.error)
     assert Score.from_json(Score(1.0).to_json()).raw_error is None
+
+
+@pytest.mark.parametrize(
+    ("ceiling", "reason"),
+    [
+        (Score(0.3, error=0.01, attrs={"lower": -0.02}), "its lower bound is -0.0200 <= 0"),
+        (Score(0.3, error=0.01, attrs={"lower": 0.0}), "its lower bound is 0.0000 <= 0"),
+        (Score(0.05, error=0.03), "it is 0.0500 +- 0.0300, within two errors of 0"),
+        (Score(-0.1), "it is -0.1000 <= 0"),
+        (Score(0.2, error=0.01, attrs={"shuffled": 0.25}), "it is 0.2000, not above 0.2500 with the stimulus labels"),
+    ],
+)
+def test_a_ceiling_not_reliably_above_zero_warns_when_a_score_is_ceiled(ceiling: Score, reason: str) -> None:
+    expected = re.escape(f"The ceiling is not reliably above zero: {reason}")
+    for ceil in (ceil_ratio, ceil_squared):
+        with pytest.warns(UnreliableCeilingWarning, match=expected):
+            ceiled = ceil(Score(0.1, error=0.01), ceiling)
+        assert ceiled.raw == 0.1  # still scored
+
+
+@pytest.mark.parametrize(
+    "ceiling",
+    [Score(0.661, error=0.02, attrs={"lower": 0.379}), Score(0.8, error=0.0), Score(0.5, attrs={"shuffled": 0.01})],
+)
+def test_a_reliable_ceiling_does_not_warn(ceiling: Score) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnreliableCeilingWarning)
+        ceil_ratio(Score(0.1), ceiling)
+        ceil_squared(Score(0.1), ceiling)
+    assert ceiling_unreliability(ceiling) is None
+
+
+def test_the_warning_names_the_benchmark_when_the_ceiling_carries_it() -> None:
+    ceiling = Score(0.3, attrs={"lower": -0.1}, benchmark_identifier="Lab2024.IT-rsa")
+    with pytest.warns(UnreliableCeilingWarning, match="The ceiling of Lab2024.IT-rsa is not reliably above zero"):
+        warn_if_ceiling_unreliable(ceiling)
