@@ -80,3 +80,16 @@ def test_update_baseline_does_not_write_a_nan_score(nan_toy: pytest.Pytester) ->
     result = nan_toy.runpytest_subprocess(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
     result.assert_outcomes(passed=1, failed=1)
     assert [e["model"] for e in json.loads(baseline.read_text())["scores"]] == ["toy_poor"]
+
+
+def test_the_score_factory_fails_a_nan_score(nan_toy: pytest.Pytester) -> None:
+    nan_toy.makepyfile(
+        f"""
+        def test_factory(brainscore_score):
+            assert brainscore_score("toy_poor", "{V4}").value > 0
+            brainscore_score("toy_good", "{V4}")  # returns the NaN Score; the test still fails after its body
+        """
+    )
+    result = nan_toy.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([NAN_REASON])
