@@ -102,16 +102,20 @@ def _error(value: float | None) -> float:
 def baseline_error_on_score_scale(entry: BaselineEntry, record: ScoreRecord) -> float | None:
     """The entry's error on the ceiled scale of ``record``'s score (a version 1 entry holds only the raw error).
 
-    The raw error is carried through the record's ``ceiling_formula`` at the entry's own raw score and ceiling;
-    when the entry lacks those, by the record's own ratio of ceiled to raw error (the same benchmark version has
-    the same ceiling); with neither, it is used as it is.
+    For the normalisations of :data:`brainscore_core.score.CEILING_FORMULAS` (named by the record's
+    ``ceiling_formula``), whose version 1 errors were on the raw scale, the raw error is carried through the formula
+    at the entry's own raw score and ceiling; when the entry lacks those, by the record's own ratio of ceiled to raw
+    error (the same benchmark version has the same ceiling). Without a ceiling, or for a normalisation that already
+    reported its error on the ceiled scale (e.g. per-repetition ceiling), it is used as it is.
     """
     if entry.error is not None or entry.raw_error is None:
         return entry.error
     from brainscore_core.score import CEILING_FORMULAS, ceiled_error  # here: a session without scores stays light
 
     formula = record.attrs.get("ceiling_formula")
-    if formula in CEILING_FORMULAS and entry.raw is not None and entry.ceiling is not None:
+    if formula not in CEILING_FORMULAS:
+        return entry.raw_error
+    if entry.raw is not None and entry.ceiling is not None:
         return ceiled_error(entry.raw, entry.raw_error, entry.ceiling, formula)
     if record.error is not None and record.raw_error:
         return entry.raw_error * record.error / record.raw_error

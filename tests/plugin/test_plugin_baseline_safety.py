@@ -104,8 +104,17 @@ def test_version_1_raw_errors_are_compared_on_the_ceiled_scale(tmp_path: Path) -
 
 def test_version_1_entry_without_raw_and_ceiling_uses_the_records_scale(tmp_path: Path) -> None:
     path = write(tmp_path / "base.json", item(score=0.5, error=0.02), version=1)
-    now = ScoreRecord("t", "m", "b", 1, score=0.5, error=0.025, raw_error=0.02)
+    ratio = {"ceiling_formula": "raw / ceiling"}
+    now = ScoreRecord("t", "m", "b", 1, score=0.5, error=0.025, raw_error=0.02, attrs=ratio)
     assert math.isclose(Baseline.load(path).compare(now, 0.0).baseline_error, 0.025)
+
+
+def test_version_1_errors_of_other_normalisations_are_kept(tmp_path: Path) -> None:
+    """Per-repetition ceiling (Rajalingham2018) already reported its error on the ceiled scale; none: no ceiling."""
+    path = write(tmp_path / "base.json", item(score=0.5, error=0.02, raw=0.4, ceiling=0.64), version=1)
+    for formula in ("mean over repetitions of raw / sqrt(ceiling)", "none (no ceiling can be estimated)"):
+        now = ScoreRecord("t", "m", "b", 1, score=0.5, error=0.03, raw_error=0.01, attrs={"ceiling_formula": formula})
+        assert Baseline.load(path).compare(now, 0.0).baseline_error == 0.02
 
 
 def test_an_update_writes_version_2_with_both_errors(toy: pytest.Pytester) -> None:
