@@ -151,6 +151,7 @@ class ScoreRecord:
             ("brainscore_raw", self.raw),
             ("brainscore_ceiling", self.ceiling),
             ("brainscore_error", self.error),
+            ("brainscore_raw_error", self.raw_error),
             ("brainscore_seconds", self.seconds),
             ("brainscore_cache", self.cache),
         ]

@@ -83,6 +83,8 @@ def test_junitxml_carries_each_tests_numbers(toy: pytest.Pytester) -> None:
     assert properties["brainscore_model"] == "toy_good" and properties["brainscore_benchmark"] == V4
     assert math.isclose(float(properties["brainscore_score"]), toy_score("toy_good"))
     assert math.isclose(float(properties["brainscore_raw"]), TOY_LEVELS["toy_good"])
+    assert math.isclose(float(properties["brainscore_error"]), TOY_ERROR / TOY_CEILING)  # the ceiled score's scale
+    assert math.isclose(float(properties["brainscore_raw_error"]), TOY_ERROR)
     assert properties["brainscore_benchmark_version"] == "1" and properties["brainscore_thresholds"] == "min_score=0.5"
     assert list(cases["test_unrelated"].iter("property")) == []
 
