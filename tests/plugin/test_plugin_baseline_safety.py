@@ -4,6 +4,8 @@ import json
 import math
 import os
 import stat
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -225,3 +227,28 @@ def test_a_held_lock_gives_up_after_the_timeout_with_the_lock_named(tmp_path: Pa
 def test_entries_in_memory_are_kept_as_given() -> None:
     entry = BaselineEntry("m", "b", 1, 0.5, error=0.01, raw_error=0.008)
     assert Baseline([entry]).entries[("m", "b")] is entry
+
+
+UPDATER = """
+import sys, time
+from pytest_brainscore.baselines import Baseline, update_baseline_file
+from pytest_brainscore.records import ScoreRecord
+
+load = Baseline.load.__func__
+Baseline.load = classmethod(lambda cls, path: (load(cls, path), time.sleep(0.5))[0])  # a slow shared file system
+records = [ScoreRecord("t", model, "b", 1, score=0.5, error=0.01) for model in sys.argv[2:]]
+print(update_baseline_file(sys.argv[1], records))
+"""
+
+
+def test_concurrent_update_processes_keep_every_entry(tmp_path: Path) -> None:
+    path = write(tmp_path / "base.json")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    sessions = [
+        subprocess.Popen([sys.executable, "-c", UPDATER, str(path), *models], env=environment, stdout=subprocess.PIPE)
+        for models in (["a1", "a2"], ["b1", "b2"])
+    ]
+    outputs = sorted(session.communicate(timeout=60)[0].decode().strip() for session in sessions)
+    assert [session.returncode for session in sessions] == [0, 0]
+    assert outputs == ["(2, 0)", "(2, 2)"]
+    assert sorted(model for model, _ in Baseline.load(path).entries) == ["a1", "a2", "b1", "b2"]  # 4 of 4
