@@ -37,7 +37,8 @@ class BrainscoreController:
             except BaselineError as error:
                 self.baseline_error = str(error)
                 self.baseline_update = {"path": str(options.baseline), "error": self.baseline_error}
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+                if session.exitstatus == pytest.ExitCode.OK:
+                    session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if options.report is not None:
             self.book.write_json(options.report, options, self.baseline_update)
 
