@@ -41,6 +41,7 @@ __all__ = [
     "BaselineEntry",
     "BaselineError",
     "Comparison",
+    "baseline_error_on_score_scale",
     "update_baseline_file",
 ]
 
