@@ -218,7 +218,7 @@ class Baseline:
             path.parent.mkdir(parents=True, exist_ok=True)
             mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _default_mode()
             _replace_atomically(path, self.to_text(), mode)
-        except PermissionError as error:
+        except OSError as error:
             raise BaselineError(_unwritable(path, error)) from None
 
 
@@ -351,11 +351,11 @@ def update_baseline_file(
             existing = Baseline.load(path) if path.is_file() else Baseline()
             merged, written, kept = existing.merged_with(records)
             merged.write(path)
-    except PermissionError as error:
-        raise BaselineError(_unwritable(path, error)) from None
     except Timeout:
         raise BaselineError(
             f"Baseline file {path} is locked by another --brainscore-update-baseline session (lock file {path}.lock) "
             f"for more than {timeout:g} s; wait for it to finish, or delete the lock file if no session is running."
         ) from None
+    except OSError as error:  # read-only file, folder or file system, a full disk ...
+        raise BaselineError(_unwritable(path, error)) from None
     return written, kept

@@ -252,3 +252,16 @@ def test_concurrent_update_processes_keep_every_entry(tmp_path: Path) -> None:
     assert [session.returncode for session in sessions] == [0, 0]
     assert outputs == ["(2, 0)", "(2, 2)"]
     assert sorted(model for model, _ in Baseline.load(path).entries) == ["a1", "a2", "b1", "b2"]  # 4 of 4
+
+
+def test_a_read_only_file_system_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path / "base.json", item())
+    before = path.read_bytes()
+
+    def read_only_file_system(*_: object) -> None:
+        raise OSError(30, "Read-only file system", str(path))
+
+    monkeypatch.setattr(baselines, "_replace_atomically", read_only_file_system)
+    with pytest.raises(BaselineError, match=rf"Cannot write baseline file {path}: \[Errno 30\] Read-only file system"):
+        update_baseline_file(path, [record("n")])
+    assert path.read_bytes() == before
