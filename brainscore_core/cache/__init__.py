@@ -6,7 +6,16 @@ import torch.
 """
 
 from .activations import ActivationsCache, CacheCorruptionWarning
-from .keys import FORMAT_VERSION, array_hash, assembly_hash, callable_identity, canonical_json, safe_name, stable_hash
+from .keys import (
+    FORMAT_VERSION,
+    array_hash,
+    assembly_hash,
+    callable_identity,
+    canonical_json,
+    code_identity,
+    safe_name,
+    stable_hash,
+)
 from .maintenance import clear, info
 from .results import ResultCache
 
@@ -20,6 +29,7 @@ __all__ = [
     "callable_identity",
     "canonical_json",
     "clear",
+    "code_identity",
     "info",
     "safe_name",
     "stable_hash",

@@ -92,6 +92,28 @@ def _read_exactly(stream: Any, target: memoryview) -> None:
         filled += count
 
 
+def _is_shape(value: Any) -> bool:
+    return isinstance(value, list) and all(type(n) is int and n >= 0 for n in value)
+
+
+def _meta_problem(meta: Any, key: str, required: tuple[str, ...]) -> str | None:
+    """What is wrong with an entry's parsed metadata, or None when it is sound."""
+    if not isinstance(meta, dict):
+        return "unreadable metadata (not an object)"
+    if meta.get("format") != FORMAT_VERSION or meta.get("key") != key:
+        return "metadata of another format or key"
+    missing = [name for name in ("shape", "dtype", "checksum", *required) if name not in meta]
+    if missing:
+        return f"metadata lacks {missing}"
+    shape = meta["shape"]
+    if not _is_shape(shape) or len(shape) != 2 or not isinstance(meta["checksum"], str):
+        return f"metadata has a malformed shape {shape!r} or checksum"
+    feature_shape = meta.get("feature_shape", [shape[1]])
+    if not _is_shape(feature_shape) or int(np.prod(feature_shape)) != shape[1]:
+        return f"metadata feature_shape {feature_shape!r} does not match {shape[1]} values per row"
+    return None
+
+
 class _OpenEntry:
     """One entry directory as it was when opened: both of its files are read from that very directory, even when
     it is removed, or replaced by a newer one under the same name, while they are read.
@@ -220,11 +242,15 @@ class ActivationsCache:
         return self.model_directory(model) / key
 
     # --- reading ----------------------------------------------------------------------------------------
-    def read_meta(self, model: str, key: str) -> dict[str, Any] | None:
-        """The metadata of an entry, or None when it is absent, unreadable, or caching is off."""
+    def read_meta(self, model: str, key: str, required: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        """The metadata of an entry, or None when it is absent, unreadable, or caching is off.
+
+        ``required`` names further fields the caller reads; an entry lacking one is discarded as corrupted.
+        ``feature_shape``, when present, must be a list of positive integers whose product is the row length.
+        """
         if not self.enabled:
             return None
-        return self._read(model, key, None)
+        return self._read(model, key, None, required)
 
     def load_into(self, model: str, key: str, out: np.ndarray) -> bool:
         """Copy a verified entry into ``out`` (a preallocated ``(presentation, neuroid)`` view).
@@ -236,7 +262,9 @@ class ActivationsCache:
             return False
         return self._read(model, key, out) is not None
 
-    def _read(self, model: str, key: str, out: np.ndarray | None) -> dict[str, Any] | None:
+    def _read(
+        self, model: str, key: str, out: np.ndarray | None, required: tuple[str, ...] = ()
+    ) -> dict[str, Any] | None:
         """The verified metadata of an entry (with its values copied into ``out`` unless None), or None."""
         directory = self.entry_directory(model, key)
         for _ in range(_READ_ATTEMPTS):
@@ -248,7 +276,7 @@ class ActivationsCache:
                 self._discard(model, key, f"unreadable entry ({error})", None)
                 return None
             with entry:
-                meta, problem = self._verify(entry, key, out)
+                meta, problem = self._verify(entry, key, out, required)
                 if problem is None:
                     return meta
                 if entry.still_published():
@@ -258,29 +286,34 @@ class ActivationsCache:
         return None
 
     @staticmethod
-    def _verify(entry: _OpenEntry, key: str, out: np.ndarray | None) -> tuple[dict[str, Any] | None, str | None]:
-        """``(metadata, None)`` for a sound entry, ``(None, what is wrong)`` otherwise."""
+    def _verify(
+        entry: _OpenEntry, key: str, out: np.ndarray | None, required: tuple[str, ...] = ()
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """``(metadata, None)`` for a sound entry, ``(None, what is wrong)`` otherwise. Whatever a damaged file
+        makes the parsers raise (numpy's header parser raises tokenize.TokenError or SyntaxError for some bit
+        flips) is a reason to discard, never a crash."""
         try:
             with entry.open(META_FILE) as stream:
                 meta = json.loads(stream.read())
         except FileNotFoundError:
             return None, "metadata file missing"
-        except (OSError, ValueError) as error:
-            return None, f"unreadable metadata ({error})"
-        if not isinstance(meta, dict):
-            return None, "unreadable metadata (not an object)"
-        if meta.get("format") != FORMAT_VERSION or meta.get("key") != key:
-            return None, "metadata of another format or key"
+        except Exception as error:  # noqa: BLE001 - any failure to read means a damaged entry
+            return None, f"unreadable metadata ({type(error).__name__}: {error})"
+        problem = _meta_problem(meta, key, required)
+        if problem is not None:
+            return None, problem
         if out is None:
             return meta, None
+        if list(out.shape) != meta["shape"]:
+            return None, f"metadata describes shape {meta['shape']}, expected {list(out.shape)}"
         try:
             with entry.open(VALUES_FILE) as stream:
                 digest = _read_verified_into(stream, out)
         except FileNotFoundError:
             return None, "values file missing"
-        except (OSError, ValueError) as error:
-            return None, f"unreadable values ({error})"
-        if digest != meta.get("checksum"):
+        except Exception as error:  # noqa: BLE001 - any failure to read means a damaged entry
+            return None, f"unreadable values ({type(error).__name__}: {error})"
+        if digest != meta["checksum"]:
             return None, "checksum mismatch (truncated or corrupted values)"
         return meta, None
 

@@ -19,6 +19,7 @@ from brainscore_core import (
     stimulus_set,
 )
 from brainscore_core.activations import Preprocessing, PytorchWrapper
+from brainscore_core.activations.fingerprint import PROBE_IMAGES
 from brainscore_core.commitment import layer_selection, register_selection_benchmark
 from brainscore_core.config import configure
 from brainscore_core.plugins import discovery
@@ -109,7 +110,9 @@ def test_selection_picks_the_matching_layer_in_one_forward_pass():
     model = _model()
     model.start_recording("V4")
     assert model.region_layer_map["V4"] == "b"
-    assert model.activations_model.model.images_seen == N_STIMULI  # every candidate from one pass
+    wrapper = model.activations_model
+    probed = wrapper.probe_passes * PROBE_IMAGES  # the behavioural fingerprint's probe batches
+    assert wrapper.model.images_seen == N_STIMULI + probed  # every candidate from one pass
     scores = model.layer_scores("V4")
     assert list(scores["layer"].values) == ["a", "b", "c"]
     assert float(scores.sel(layer="b")) == pytest.approx(1.0)
