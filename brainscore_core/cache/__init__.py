@@ -5,7 +5,8 @@ Location and on/off switch come from :func:`brainscore_core.config.settings` (``
 import torch.
 """
 
-from .activations import ActivationsCache, CacheCorruptionWarning
+from .activations import ActivationsCache, CacheCorruptionWarning, CacheUnwritableWarning
+from .atomic import DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, CacheLockTimeout, CacheLockWarning
 from .keys import (
     FORMAT_VERSION,
     array_hash,
@@ -20,9 +21,14 @@ from .maintenance import clear, info
 from .results import ResultCache
 
 __all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
     "FORMAT_VERSION",
+    "LOCK_TIMEOUT_ENV",
     "ActivationsCache",
     "CacheCorruptionWarning",
+    "CacheLockTimeout",
+    "CacheLockWarning",
+    "CacheUnwritableWarning",
     "ResultCache",
     "array_hash",
     "assembly_hash",

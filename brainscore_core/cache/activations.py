@@ -15,6 +15,7 @@ another process while it was read is a plain miss, without warning. No pickle. V
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import warnings
@@ -28,17 +29,30 @@ import numpy as np
 from ..config import settings
 from .atomic import (
     FileIdentity,
+    acquire_lock,
     file_identity,
-    file_lock,
     publish_directory,
+    release_lock,
     remove_tree,
     same_file,
     staging_directory,
+    sweep_staging,
     write_new_file,
 )
 from .keys import FORMAT_VERSION, safe_name, stable_hash
 
-__all__ = ["META_FILE", "VALUES_FILE", "ActivationsCache", "CacheCorruptionWarning", "EntryWriter"]
+__all__ = [
+    "META_FILE",
+    "VALUES_FILE",
+    "ActivationsCache",
+    "CacheCorruptionWarning",
+    "CacheUnwritableWarning",
+    "EntryWriter",
+    "is_unwritable_error",
+    "note_unwritable",
+    "sweep_once",
+    "unwritable",
+]
 
 VALUES_FILE = "values.npy"
 META_FILE = "meta.json"
@@ -50,6 +64,47 @@ _DIRECTORY_FDS = os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 class CacheCorruptionWarning(UserWarning):
     """A cache entry was unreadable or failed its checksum; it was discarded and will be recomputed."""
+
+
+class CacheUnwritableWarning(UserWarning):
+    """The cache location cannot be written (read-only, no permission, not a folder): scoring goes on without
+    storing; entries already there are still read."""
+
+
+_UNWRITABLE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST}
+_UNWRITABLE: set[Path] = set()  # cache locations found unwritable in this process (warned about once)
+_SWEPT: set[Path] = set()  # folders whose abandoned staging folders were swept in this process
+
+
+def is_unwritable_error(error: OSError) -> bool:
+    """Whether ``error`` means the cache location cannot be written (rather than a transient race)."""
+    return isinstance(error, PermissionError) or error.errno in _UNWRITABLE_ERRNOS
+
+
+def unwritable(location: Path) -> bool:
+    """Whether ``location`` was found unwritable earlier in this process."""
+    return location in _UNWRITABLE
+
+
+def note_unwritable(location: Path, error: OSError) -> None:
+    """Remember that ``location`` cannot be written; warn the first time (one warning per location)."""
+    if location in _UNWRITABLE:
+        return
+    _UNWRITABLE.add(location)
+    warnings.warn(
+        f"The cache at {location} cannot be written ({error}); scoring continues without storing results there "
+        "(entries already cached are still used). Make the folder writable, point BRAINSCORE_HOME or "
+        "--brainscore-cache-dir to a writable folder, or pass --brainscore-no-cache.",
+        CacheUnwritableWarning,
+        stacklevel=5,
+    )
+
+
+def sweep_once(folder: Path) -> None:
+    """Remove writers' leftovers (see :func:`~.atomic.sweep_staging`) in ``folder``, once per process."""
+    if folder not in _SWEPT:
+        _SWEPT.add(folder)
+        sweep_staging(folder)
 
 
 def _row_chunks(n_rows: int, row_bytes: int) -> Iterator[slice]:
@@ -273,6 +328,8 @@ class ActivationsCache:
             except FileNotFoundError:
                 return None
             except OSError as error:  # e.g. a file where the entry directory should be
+                if not directory.parent.is_dir():  # no folder for this model (e.g. the cache path is a file)
+                    return None
                 self._discard(model, key, f"unreadable entry ({error})", None)
                 return None
             with entry:
@@ -329,13 +386,21 @@ class ActivationsCache:
         (``brainscore cache clear`` in another process), nothing becomes visible.
         """
         final = self.entry_directory(model, key)
-        if not self.enabled or (final / META_FILE).is_file():
+        location = self.root.parent
+        if not self.enabled or unwritable(location) or (final / META_FILE).is_file():
             yield None
             return
-        with staging_directory(final.parent) as staging:
+        with contextlib.ExitStack() as stack:
             try:
+                sweep_once(final.parent)
+                staging = stack.enter_context(staging_directory(final.parent))
                 writer: EntryWriter | None = EntryWriter(staging, shape, dtype)
             except FileNotFoundError:  # the cache was cleared just now: compute without caching
+                writer = None
+            except OSError as error:
+                if not is_unwritable_error(error):
+                    raise
+                note_unwritable(location, error)
                 writer = None
             if writer is None:
                 yield None
@@ -371,12 +436,25 @@ class ActivationsCache:
 
     @contextlib.contextmanager
     def lock(self, model: str, group: str) -> Iterator[None]:
-        """Serialise computation of one group of entries across processes (e.g. pytest-xdist workers)."""
-        if not self.enabled:
+        """Serialise computation of one group of entries across processes (e.g. pytest-xdist workers).
+
+        Never waits silently (see :func:`~.atomic.acquire_lock`); an unwritable cache is used without a lock.
+        """
+        location = self.root.parent
+        if not self.enabled or unwritable(location):
             yield
             return
-        with file_lock(self.model_directory(model) / _LOCKS / f"{group}.lock"):
+        try:
+            handle = acquire_lock(self.model_directory(model) / _LOCKS / f"{group}.lock")
+        except OSError as error:
+            if not is_unwritable_error(error):
+                raise
+            note_unwritable(location, error)
+            handle = None
+        try:
             yield
+        finally:
+            release_lock(handle)
 
     # --- maintenance ------------------------------------------------------------------------------------
     def _discard(self, model: str, key: str, reason: str, identity: FileIdentity | None) -> None:
@@ -389,7 +467,8 @@ class ActivationsCache:
             CacheCorruptionWarning,
             stacklevel=4,
         )
-        remove_tree(directory, identity)
+        with contextlib.suppress(OSError):  # e.g. a read-only cache: the entry stays, and is never trusted
+            remove_tree(directory, identity)
 
     def entries(self) -> Iterator[tuple[str, Path]]:
         """``(model identifier, entry directory)`` of every complete entry."""
