@@ -10,7 +10,7 @@ import torch
 
 from brainscore_core import stimulus_set
 from brainscore_core.activations import NondeterministicModelWarning, Preprocessing, PytorchWrapper
-from brainscore_core.activations.fingerprint import probe_fingerprints
+from brainscore_core.activations.fingerprint import probe_fingerprints, structure_fingerprint
 from brainscore_core.cache import ActivationsCache
 from brainscore_core.config import configure
 
@@ -74,6 +74,7 @@ def test_an_unchanged_model_hits_also_in_a_new_wrapper_and_despite_a_forward_cou
     again, status = _served(network, wrapper)
     assert status == "hit"
     np.testing.assert_array_equal(again, first)
+    assert wrapper.probe_passes == 2  # one probe (two runs) per structure, not per call
     rebuilt, status = _served(ProbeNet())  # a fresh build of the same network
     assert status == "hit"
     np.testing.assert_array_equal(rebuilt, first)
@@ -157,3 +158,28 @@ def test_probe_digest_ignores_float_noise_but_not_real_changes():
     changed = output.copy()
     changed[0, :50] += 0.5
     assert probe_fingerprints(lambda: {"x": changed}, ["x"]).digests["x"] != digests[0]
+
+
+class _OtherForward(ProbeNet):
+    def forward(self, x):
+        return self.fc(self.pool(self.act(self.conv(x))).flatten(1)) * 2
+
+
+class _SameForward(ProbeNet):
+    def forward(self, x):
+        return super().forward(x)
+
+
+def test_structure_fingerprint_covers_forward_code_buffers_and_attributes():
+    base = _SameForward()
+    assert structure_fingerprint(base) == structure_fingerprint(_SameForward())
+    assert structure_fingerprint(_OtherForward()) != structure_fingerprint(base)  # only forward's code differs
+    changed = _SameForward()
+    changed.offset.fill_(1.0)
+    assert structure_fingerprint(changed) != structure_fingerprint(base)
+    changed = _SameForward()
+    changed.threshold = 0.1
+    assert structure_fingerprint(changed) != structure_fingerprint(base)
+    assert structure_fingerprint(changed, volatile={("", "threshold")}) == structure_fingerprint(
+        base, volatile={("", "threshold")}
+    )
