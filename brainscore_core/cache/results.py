@@ -73,6 +73,8 @@ class ResultCache:
         except FileNotFoundError:
             return None
         except OSError as error:
+            if not path.parent.is_dir():  # no folder for it (e.g. the cache path is a file): a plain miss
+                return None
             self._discard(path, error, None)
             return None
 

@@ -148,7 +148,8 @@ def test_a_cache_path_that_is_a_file_scores_uncached_with_one_warning(tmp_path):
     with settings, warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         values = _wrapper()(_stimuli(), ["conv"]).values
-    assert values.shape == (4, 18)
+        ceiling = ResultCache("ceilings").get_or_compute({"x": 1}, lambda: 0.5, encode=float, decode=float)
+    assert values.shape == (4, 18) and ceiling == 0.5
     assert [w.category for w in record] == [CacheUnwritableWarning]
 
 
