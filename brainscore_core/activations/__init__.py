@@ -3,7 +3,7 @@
 Importing this package does not import torch; torch is imported when a network is run or fingerprinted.
 """
 
-from .fingerprint import weights_fingerprint
+from .fingerprint import NondeterministicModelWarning, structure_fingerprint, weights_fingerprint
 from .hub import hub_weights_path, load_hub_state_dict
 from .neuroids import NOT_SPATIAL, LayerLayout, layer_coords
 from .preprocessing import GREY, IMAGENET_MEAN, IMAGENET_STD, Preprocessing, place_on_screen
@@ -16,6 +16,7 @@ __all__ = [
     "LOGITS",
     "NOT_SPATIAL",
     "LayerLayout",
+    "NondeterministicModelWarning",
     "Preprocessing",
     "PytorchWrapper",
     "hub_weights_path",
@@ -23,5 +24,6 @@ __all__ = [
     "list_layers",
     "load_hub_state_dict",
     "place_on_screen",
+    "structure_fingerprint",
     "weights_fingerprint",
 ]

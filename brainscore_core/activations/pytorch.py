@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import sys
+import time
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +22,13 @@ from ..assemblies import neuroid_assembly
 from ..cache import ActivationsCache
 from ..config import settings
 from ..errors import StimulusError
-from .fingerprint import weights_fingerprint
+from .fingerprint import (
+    NondeterministicModelWarning,
+    plain_attributes,
+    probe_fingerprints,
+    probe_images,
+    structure_fingerprint,
+)
 from .neuroids import LayerLayout
 from .preprocessing import Preprocessing
 
@@ -36,6 +44,7 @@ LOGITS = "logits"  #: reserved layer name: the network's forward output (unless 
 _ALL_LAYERS = "*"  #: stands for every layer in the key of the lock that serialises one extraction
 
 FeatureShapes = dict[str, tuple[int, ...]]
+_WARNED_NONDETERMINISTIC: set[str] = set()
 
 
 def list_layers(model: torch.nn.Module) -> list[str]:
@@ -114,8 +123,15 @@ class PytorchWrapper:
         self._device = device
         self.cache = cache or ActivationsCache()
         #: how the last call was served: "hit" (all layers from the cache), "miss" (all computed), "partial",
-        #: or "off" (caching disabled); None before the first call
+        #: or "off" (caching disabled, or the network is non-deterministic); None before the first call
         self.last_cache_status: str | None = None
+        #: milliseconds the last behavioural probe took (None until a probe ran), and forward passes it made
+        self.last_probe_ms: float | None = None
+        self.probe_passes = 0
+        self._probed_structure: str | None = None
+        self._probe_digests: dict[str, str] = {}
+        self._deterministic = True
+        self._volatile: set[tuple[str, str]] = set()  # module attributes that forward itself changes
 
     def __repr__(self) -> str:
         return f"PytorchWrapper({self.identifier!r}, {type(self.model).__name__}, {self.preprocessing})"
@@ -136,14 +152,92 @@ class PytorchWrapper:
         return names if LOGITS in names else [*names, LOGITS]
 
     def fingerprint(self) -> str:
-        """Hash of the current weights (recomputed each call: weights may change in place)."""
-        return weights_fingerprint(self.model)
+        """Hash of the network's structure: parameters, all buffers, module tree with hyper-parameters, plain
+        module attributes and ``forward`` code (recomputed each call: all of these can change in place)."""
+        return structure_fingerprint(self.model, self._volatile)
 
-    def identity(self) -> dict[str, Any]:
-        """Everything about this model that changes its activations: identifier, weights, preprocessing."""
+    def layer_fingerprints(self, layers: Sequence[str]) -> dict[str, str] | None:
+        """Per layer: the structure fingerprint plus a digest of the layer's output on the fixed probe batch.
+
+        The probe runs once per structure (again when parameters, buffers, module tree or attributes change)
+        and only for layers not probed yet. Returns None, with one :class:`NondeterministicModelWarning` per
+        model, when two runs of the probe disagree: such a network's activations must not be cached.
+        """
+        structure = self.fingerprint()
+        if structure != self._probed_structure:
+            self._probed_structure, self._probe_digests, self._deterministic = structure, {}, True
+        todo = [layer for layer in layers if layer not in self._probe_digests]
+        if todo and self._deterministic:
+            started = time.perf_counter()
+            before = plain_attributes(self.model)
+            result = probe_fingerprints(lambda: self._probe_outputs(todo), todo)
+            after = plain_attributes(self.model)
+            self.last_probe_ms = (time.perf_counter() - started) * 1000
+            changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+            if changed - self._volatile:  # forward changed these itself (e.g. a counter): not part of the key
+                self._volatile |= changed
+                self._probed_structure = structure = self.fingerprint()
+            self._probe_digests.update(result.digests)
+            self._deterministic = result.deterministic
+        if not self._deterministic:
+            self._warn_nondeterministic()
+            return None
+        return {layer: f"{structure}:{self._probe_digests[layer]}" for layer in layers}
+
+    def _warn_nondeterministic(self) -> None:
+        if self.identifier in _WARNED_NONDETERMINISTIC:
+            return
+        _WARNED_NONDETERMINISTIC.add(self.identifier)
+        warnings.warn(
+            f"Model {self.identifier!r} is non-deterministic: two runs of the same probe images gave different "
+            "layer outputs (e.g. dropout applied in forward whatever the mode, or random noise). Its activations "
+            "are not cached, and its scores vary from run to run. Make forward deterministic in eval() mode to "
+            "cache it.",
+            NondeterministicModelWarning,
+            stacklevel=4,
+        )
+
+    def _probe_outputs(self, layers: list[str]) -> dict[str, np.ndarray]:
+        """Each layer's output on the probe batch, computed like an extraction (eval mode, scoring device)."""
+        import torch
+
+        captured: dict[str, torch.Tensor] = {}
+        is_module = set(list_layers(self.model))
+        images = probe_images(self.preprocessing.image_size)
+        pixels = self.preprocessing(images, None, None)
+        with self._scoring_state() as device, self._hooks(layers, captured), torch.inference_mode():
+            output = self.model(torch.from_numpy(pixels).to(device))
+            self.probe_passes += 1
+            if LOGITS in layers and LOGITS not in is_module:
+                captured[LOGITS] = _first_tensor(output, LOGITS)
+            return {layer: captured[layer].to("cpu", torch.float32).numpy() for layer in layers}
+
+    @contextlib.contextmanager
+    def _scoring_state(self) -> Iterator[str]:
+        """Put the network in eval mode on the scoring device for the block; restore each module's mode and
+        the network's device afterwards, so scoring never changes the model it was given."""
+        modes = [(module, module.training) for module in self.model.modules()]
+        devices = {tensor.device for tensor in [*self.model.parameters(), *self.model.buffers()]}
+        device = self.device
+        self.model.eval()
+        self.model.to(device)
+        try:
+            yield device
+        finally:
+            if len(devices) == 1:
+                self.model.to(next(iter(devices)))
+            for module, training in modes:
+                module.training = training
+
+    def identity(self) -> dict[str, Any] | None:
+        """Everything about this model that changes its activations: identifier, structure fingerprint, probe
+        digest of the network's output and preprocessing (None for a non-deterministic network)."""
+        probe = self.layer_fingerprints([LOGITS])
+        if probe is None:
+            return None
         return {
             "identifier": self.identifier,
-            "weights": self.fingerprint(),
+            "weights": probe[LOGITS],
             "preprocessing": self.preprocessing.describe(),
         }
 
@@ -154,8 +248,8 @@ class PytorchWrapper:
         layers = self._check_layers(layers)
         if len(stimuli) == 0:
             raise StimulusError(f"Stimulus set {stimuli.identifier!r} is empty; there is nothing to look at.")
-        keys = self._entry_keys(stimuli, [*layers, _ALL_LAYERS], model_visual_degrees) if self.cache.enabled else {}
-        group = keys.pop(_ALL_LAYERS, "")  # one lock per model, weights, preprocessing and stimuli
+        keys = self._entry_keys(stimuli, layers, model_visual_degrees) if self.cache.enabled else {}
+        group = keys.pop(_ALL_LAYERS, "")  # one lock per model, structure, preprocessing and stimuli
         shapes = self._cached_shapes(keys)
         missing = [layer for layer in layers if layer not in shapes]
         locked = self.cache.lock(self.identifier, group) if keys and missing else contextlib.nullcontext()
@@ -186,12 +280,15 @@ class PytorchWrapper:
     def _entry_keys(
         self, stimuli: StimulusSet, layers: list[str], model_visual_degrees: float | None
     ) -> dict[str, str]:
-        weights = self.fingerprint()
+        """Cache keys of ``layers`` plus the lock group (:data:`_ALL_LAYERS`); empty when not to be cached."""
+        fingerprints = self.layer_fingerprints(layers)
+        if fingerprints is None:
+            return {}
         content = stimuli.content_hash()
-        return {
+        keys = {
             layer: self.cache.entry_key(
                 model=self.identifier,
-                weights=weights,
+                weights=fingerprints[layer],
                 preprocessing=self.preprocessing.describe(),
                 model_visual_degrees=model_visual_degrees,
                 stimulus_visual_degrees=stimuli.visual_degrees,
@@ -200,11 +297,21 @@ class PytorchWrapper:
             )
             for layer in layers
         }
+        keys[_ALL_LAYERS] = self.cache.entry_key(
+            model=self.identifier,
+            weights=self._probed_structure or "",
+            preprocessing=self.preprocessing.describe(),
+            model_visual_degrees=model_visual_degrees,
+            stimulus_visual_degrees=stimuli.visual_degrees,
+            stimuli=content,
+            layer=_ALL_LAYERS,
+        )
+        return keys
 
     def _cached_shapes(self, keys: dict[str, str]) -> FeatureShapes:
         shapes: FeatureShapes = {}
         for layer, key in keys.items():
-            meta = self.cache.read_meta(self.identifier, key)
+            meta = self.cache.read_meta(self.identifier, key, required=("feature_shape",))
             if meta is not None:
                 shapes[layer] = tuple(meta["feature_shape"])
         return shapes
@@ -228,10 +335,12 @@ class PytorchWrapper:
         unreadable = [
             layer for layer in cached if not self.cache.load_into(self.identifier, keys[layer], buffer.columns(layer))
         ]
-        if unreadable:  # corrupted entries were discarded with a warning: recompute them
-            self._forward(stimuli, unreadable, model_visual_degrees, buffer, keys)
-        computed = len(missing) + len(unreadable)
-        if not self.cache.enabled:
+        if unreadable:  # corrupted entries were discarded with a warning: recompute every layer into a buffer
+            # shaped by what the network gives now (a damaged entry may have described another shape)
+            buffer = _Buffer(len(stimuli), layers, {})
+            self._forward(stimuli, layers, model_visual_degrees, buffer, keys)
+        computed = len(layers) if unreadable else len(missing)
+        if not self.cache.enabled or not keys:
             self.last_cache_status = "off"
         else:
             self.last_cache_status = "hit" if computed == 0 else "miss" if computed == len(layers) else "partial"
@@ -285,9 +394,7 @@ class PytorchWrapper:
         import torch
         from tqdm.auto import tqdm
 
-        device, degrees = self.device, model_visual_degrees
-        self.model.eval()
-        self.model.to(device)
+        degrees = model_visual_degrees
         ids = stimuli.stimulus_ids
         captured: dict[str, torch.Tensor] = {}
         is_module = set(list_layers(self.model))
@@ -295,7 +402,13 @@ class PytorchWrapper:
         progress = tqdm(
             total=len(ids), desc=f"{self.identifier} activations", unit="image", disable=not _show_progress()
         )
-        with contextlib.ExitStack() as entries, self._hooks(layers, captured), torch.inference_mode(), progress:
+        with (
+            contextlib.ExitStack() as entries,
+            self._scoring_state() as device,
+            self._hooks(layers, captured),
+            torch.inference_mode(),
+            progress,
+        ):
             for start in range(0, len(ids), self.batch_size):
                 batch_ids = ids[start : start + self.batch_size]
                 images = [stimuli.load_image(stimulus_id) for stimulus_id in batch_ids]

@@ -73,17 +73,21 @@ class Benchmark(ABC):
         return None
 
     def _ceiling_cache_key(self) -> dict[str, Any] | None:
-        """What the ceiling depends on besides identifier and version (e.g. the data's content hash and the
-        ceiling's parameters), for the on-disk cache; None (the default) computes the ceiling every run."""
+        """What the ceiling depends on besides identifier, version and the code of :meth:`_compute_ceiling` (e.g.
+        the data's content hash and the ceiling function's code and parameters, see
+        :func:`~brainscore_core.cache.callable_identity`), for the on-disk cache; None (the default) computes the
+        ceiling every run."""
         return None
 
     def _disk_cached_ceiling(self) -> Score | None:
         key = self._ceiling_cache_key()
         if key is None:
             return self._compute_ceiling()
-        from ..cache import ResultCache
+        from ..cache import ResultCache, code_identity
 
-        description = {"benchmark": self.identifier, "version": self.version, **key}
+        # the code that computes the ceiling is part of the key: an edited ceiling is never served from the cache
+        compute = code_identity(type(self)._compute_ceiling)
+        description = {"benchmark": self.identifier, "version": self.version, "compute": compute, **key}
         return ResultCache("ceilings").get_or_compute(
             description,
             self._compute_ceiling,

@@ -5,21 +5,37 @@ Location and on/off switch come from :func:`brainscore_core.config.settings` (``
 import torch.
 """
 
-from .activations import ActivationsCache, CacheCorruptionWarning
-from .keys import FORMAT_VERSION, array_hash, assembly_hash, callable_identity, canonical_json, safe_name, stable_hash
+from .activations import ActivationsCache, CacheCorruptionWarning, CacheUnwritableWarning
+from .atomic import DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, CacheLockTimeout, CacheLockWarning
+from .keys import (
+    FORMAT_VERSION,
+    array_hash,
+    assembly_hash,
+    callable_identity,
+    canonical_json,
+    code_identity,
+    safe_name,
+    stable_hash,
+)
 from .maintenance import clear, info
 from .results import ResultCache
 
 __all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
     "FORMAT_VERSION",
+    "LOCK_TIMEOUT_ENV",
     "ActivationsCache",
     "CacheCorruptionWarning",
+    "CacheLockTimeout",
+    "CacheLockWarning",
+    "CacheUnwritableWarning",
     "ResultCache",
     "array_hash",
     "assembly_hash",
     "callable_identity",
     "canonical_json",
     "clear",
+    "code_identity",
     "info",
     "safe_name",
     "stable_hash",

@@ -15,6 +15,7 @@ another process while it was read is a plain miss, without warning. No pickle. V
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import warnings
@@ -28,17 +29,30 @@ import numpy as np
 from ..config import settings
 from .atomic import (
     FileIdentity,
+    acquire_lock,
     file_identity,
-    file_lock,
     publish_directory,
+    release_lock,
     remove_tree,
     same_file,
     staging_directory,
+    sweep_staging,
     write_new_file,
 )
 from .keys import FORMAT_VERSION, safe_name, stable_hash
 
-__all__ = ["META_FILE", "VALUES_FILE", "ActivationsCache", "CacheCorruptionWarning", "EntryWriter"]
+__all__ = [
+    "META_FILE",
+    "VALUES_FILE",
+    "ActivationsCache",
+    "CacheCorruptionWarning",
+    "CacheUnwritableWarning",
+    "EntryWriter",
+    "is_unwritable_error",
+    "note_unwritable",
+    "sweep_once",
+    "unwritable",
+]
 
 VALUES_FILE = "values.npy"
 META_FILE = "meta.json"
@@ -50,6 +64,47 @@ _DIRECTORY_FDS = os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 class CacheCorruptionWarning(UserWarning):
     """A cache entry was unreadable or failed its checksum; it was discarded and will be recomputed."""
+
+
+class CacheUnwritableWarning(UserWarning):
+    """The cache location cannot be written (read-only, no permission, not a folder): scoring goes on without
+    storing; entries already there are still read."""
+
+
+_UNWRITABLE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST}
+_UNWRITABLE: set[Path] = set()  # cache locations found unwritable in this process (warned about once)
+_SWEPT: set[Path] = set()  # folders whose abandoned staging folders were swept in this process
+
+
+def is_unwritable_error(error: OSError) -> bool:
+    """Whether ``error`` means the cache location cannot be written (rather than a transient race)."""
+    return isinstance(error, PermissionError) or error.errno in _UNWRITABLE_ERRNOS
+
+
+def unwritable(location: Path) -> bool:
+    """Whether ``location`` was found unwritable earlier in this process."""
+    return location in _UNWRITABLE
+
+
+def note_unwritable(location: Path, error: OSError) -> None:
+    """Remember that ``location`` cannot be written; warn the first time (one warning per location)."""
+    if location in _UNWRITABLE:
+        return
+    _UNWRITABLE.add(location)
+    warnings.warn(
+        f"The cache at {location} cannot be written ({error}); scoring continues without storing results there "
+        "(entries already cached are still used). Make the folder writable, point BRAINSCORE_HOME or "
+        "--brainscore-cache-dir to a writable folder, or pass --brainscore-no-cache.",
+        CacheUnwritableWarning,
+        stacklevel=5,
+    )
+
+
+def sweep_once(folder: Path) -> None:
+    """Remove writers' leftovers (see :func:`~.atomic.sweep_staging`) in ``folder``, once per process."""
+    if folder not in _SWEPT:
+        _SWEPT.add(folder)
+        sweep_staging(folder)
 
 
 def _row_chunks(n_rows: int, row_bytes: int) -> Iterator[slice]:
@@ -90,6 +145,28 @@ def _read_exactly(stream: Any, target: memoryview) -> None:
         if not count:
             raise ValueError("file is truncated")
         filled += count
+
+
+def _is_shape(value: Any) -> bool:
+    return isinstance(value, list) and all(type(n) is int and n >= 0 for n in value)
+
+
+def _meta_problem(meta: Any, key: str, required: tuple[str, ...]) -> str | None:
+    """What is wrong with an entry's parsed metadata, or None when it is sound."""
+    if not isinstance(meta, dict):
+        return "unreadable metadata (not an object)"
+    if meta.get("format") != FORMAT_VERSION or meta.get("key") != key:
+        return "metadata of another format or key"
+    missing = [name for name in ("shape", "dtype", "checksum", *required) if name not in meta]
+    if missing:
+        return f"metadata lacks {missing}"
+    shape = meta["shape"]
+    if not _is_shape(shape) or len(shape) != 2 or not isinstance(meta["checksum"], str):
+        return f"metadata has a malformed shape {shape!r} or checksum"
+    feature_shape = meta.get("feature_shape", [shape[1]])
+    if not _is_shape(feature_shape) or int(np.prod(feature_shape)) != shape[1]:
+        return f"metadata feature_shape {feature_shape!r} does not match {shape[1]} values per row"
+    return None
 
 
 class _OpenEntry:
@@ -220,11 +297,15 @@ class ActivationsCache:
         return self.model_directory(model) / key
 
     # --- reading ----------------------------------------------------------------------------------------
-    def read_meta(self, model: str, key: str) -> dict[str, Any] | None:
-        """The metadata of an entry, or None when it is absent, unreadable, or caching is off."""
+    def read_meta(self, model: str, key: str, required: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        """The metadata of an entry, or None when it is absent, unreadable, or caching is off.
+
+        ``required`` names further fields the caller reads; an entry lacking one is discarded as corrupted.
+        ``feature_shape``, when present, must be a list of positive integers whose product is the row length.
+        """
         if not self.enabled:
             return None
-        return self._read(model, key, None)
+        return self._read(model, key, None, required)
 
     def load_into(self, model: str, key: str, out: np.ndarray) -> bool:
         """Copy a verified entry into ``out`` (a preallocated ``(presentation, neuroid)`` view).
@@ -236,7 +317,9 @@ class ActivationsCache:
             return False
         return self._read(model, key, out) is not None
 
-    def _read(self, model: str, key: str, out: np.ndarray | None) -> dict[str, Any] | None:
+    def _read(
+        self, model: str, key: str, out: np.ndarray | None, required: tuple[str, ...] = ()
+    ) -> dict[str, Any] | None:
         """The verified metadata of an entry (with its values copied into ``out`` unless None), or None."""
         directory = self.entry_directory(model, key)
         for _ in range(_READ_ATTEMPTS):
@@ -245,10 +328,12 @@ class ActivationsCache:
             except FileNotFoundError:
                 return None
             except OSError as error:  # e.g. a file where the entry directory should be
+                if not directory.parent.is_dir():  # no folder for this model (e.g. the cache path is a file)
+                    return None
                 self._discard(model, key, f"unreadable entry ({error})", None)
                 return None
             with entry:
-                meta, problem = self._verify(entry, key, out)
+                meta, problem = self._verify(entry, key, out, required)
                 if problem is None:
                     return meta
                 if entry.still_published():
@@ -258,29 +343,34 @@ class ActivationsCache:
         return None
 
     @staticmethod
-    def _verify(entry: _OpenEntry, key: str, out: np.ndarray | None) -> tuple[dict[str, Any] | None, str | None]:
-        """``(metadata, None)`` for a sound entry, ``(None, what is wrong)`` otherwise."""
+    def _verify(
+        entry: _OpenEntry, key: str, out: np.ndarray | None, required: tuple[str, ...] = ()
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """``(metadata, None)`` for a sound entry, ``(None, what is wrong)`` otherwise. Whatever a damaged file
+        makes the parsers raise (numpy's header parser raises tokenize.TokenError or SyntaxError for some bit
+        flips) is a reason to discard, never a crash."""
         try:
             with entry.open(META_FILE) as stream:
                 meta = json.loads(stream.read())
         except FileNotFoundError:
             return None, "metadata file missing"
-        except (OSError, ValueError) as error:
-            return None, f"unreadable metadata ({error})"
-        if not isinstance(meta, dict):
-            return None, "unreadable metadata (not an object)"
-        if meta.get("format") != FORMAT_VERSION or meta.get("key") != key:
-            return None, "metadata of another format or key"
+        except Exception as error:  # noqa: BLE001 - any failure to read means a damaged entry
+            return None, f"unreadable metadata ({type(error).__name__}: {error})"
+        problem = _meta_problem(meta, key, required)
+        if problem is not None:
+            return None, problem
         if out is None:
             return meta, None
+        if list(out.shape) != meta["shape"]:
+            return None, f"metadata describes shape {meta['shape']}, expected {list(out.shape)}"
         try:
             with entry.open(VALUES_FILE) as stream:
                 digest = _read_verified_into(stream, out)
         except FileNotFoundError:
             return None, "values file missing"
-        except (OSError, ValueError) as error:
-            return None, f"unreadable values ({error})"
-        if digest != meta.get("checksum"):
+        except Exception as error:  # noqa: BLE001 - any failure to read means a damaged entry
+            return None, f"unreadable values ({type(error).__name__}: {error})"
+        if digest != meta["checksum"]:
             return None, "checksum mismatch (truncated or corrupted values)"
         return meta, None
 
@@ -296,13 +386,21 @@ class ActivationsCache:
         (``brainscore cache clear`` in another process), nothing becomes visible.
         """
         final = self.entry_directory(model, key)
-        if not self.enabled or (final / META_FILE).is_file():
+        location = self.root.parent
+        if not self.enabled or unwritable(location) or (final / META_FILE).is_file():
             yield None
             return
-        with staging_directory(final.parent) as staging:
+        with contextlib.ExitStack() as stack:
             try:
+                sweep_once(final.parent)
+                staging = stack.enter_context(staging_directory(final.parent))
                 writer: EntryWriter | None = EntryWriter(staging, shape, dtype)
             except FileNotFoundError:  # the cache was cleared just now: compute without caching
+                writer = None
+            except OSError as error:
+                if not is_unwritable_error(error):
+                    raise
+                note_unwritable(location, error)
                 writer = None
             if writer is None:
                 yield None
@@ -338,12 +436,25 @@ class ActivationsCache:
 
     @contextlib.contextmanager
     def lock(self, model: str, group: str) -> Iterator[None]:
-        """Serialise computation of one group of entries across processes (e.g. pytest-xdist workers)."""
-        if not self.enabled:
+        """Serialise computation of one group of entries across processes (e.g. pytest-xdist workers).
+
+        Never waits silently (see :func:`~.atomic.acquire_lock`); an unwritable cache is used without a lock.
+        """
+        location = self.root.parent
+        if not self.enabled or unwritable(location):
             yield
             return
-        with file_lock(self.model_directory(model) / _LOCKS / f"{group}.lock"):
+        try:
+            handle = acquire_lock(self.model_directory(model) / _LOCKS / f"{group}.lock")
+        except OSError as error:
+            if not is_unwritable_error(error):
+                raise
+            note_unwritable(location, error)
+            handle = None
+        try:
             yield
+        finally:
+            release_lock(handle)
 
     # --- maintenance ------------------------------------------------------------------------------------
     def _discard(self, model: str, key: str, reason: str, identity: FileIdentity | None) -> None:
@@ -356,7 +467,8 @@ class ActivationsCache:
             CacheCorruptionWarning,
             stacklevel=4,
         )
-        remove_tree(directory, identity)
+        with contextlib.suppress(OSError):  # e.g. a read-only cache: the entry stays, and is never trusted
+            remove_tree(directory, identity)
 
     def entries(self) -> Iterator[tuple[str, Path]]:
         """``(model identifier, entry directory)`` of every complete entry."""

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import inspect
 import json
+import os
 import re
+import sys
+import types
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from typing import Any
@@ -17,6 +23,7 @@ __all__ = [
     "assembly_hash",
     "callable_identity",
     "canonical_json",
+    "code_identity",
     "safe_name",
     "stable_hash",
 ]
@@ -106,14 +113,80 @@ def _plain_parameter(value: Any, depth: int) -> Any:
     return f"<{type(value).__module__}.{type(value).__qualname__}>"
 
 
-def callable_identity(function: Any, _depth: int = 0) -> dict[str, Any]:
-    """A JSON-able description of a metric or ceiling: its type, ``identifier`` and plain parameters.
+@functools.lru_cache(maxsize=256)
+def _file_digest(path: str, mtime_ns: int, size: int) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.sha256(stream.read()).hexdigest()
 
-    Covers functions (module and qualified name), :func:`functools.partial` (function, arguments) and callable
-    objects (class plus public attributes); nested callables are described two levels deep.
+
+def _module_digest(module_name: str) -> str | None:
+    """SHA-256 of the source file of ``module_name`` (None when it has no readable file, e.g. a builtin)."""
+    module = sys.modules.get(module_name)
+    path = getattr(module, "__file__", None)
+    if not path:
+        return None
+    try:
+        stat = os.stat(path)
+        return _file_digest(path, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return None
+
+
+def _bytecode_digest(code: types.CodeType, digest: Any) -> None:
+    digest.update(code.co_code)
+    digest.update(repr(code.co_names).encode())
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            _bytecode_digest(constant, digest)
+        else:
+            digest.update(repr(constant).encode())
+
+
+def code_identity(obj: Any) -> dict[str, Any]:
+    """What an edit of ``obj``'s code changes: a hash of its own source (bytecode when the source is not
+    available) and of the source file of the module that defines it (so edited helpers count too).
+
+    For an instance, the code of its class is described.
     """
-    import functools
+    target = obj if isinstance(obj, type) or inspect.isroutine(obj) else type(obj)
+    target = inspect.unwrap(target) if callable(target) else target
+    digest = hashlib.sha256()
+    try:
+        digest.update(inspect.getsource(target).encode())
+    except (OSError, TypeError):
+        code = getattr(target, "__code__", None)
+        if isinstance(code, types.CodeType):
+            _bytecode_digest(code, digest)
+        else:
+            digest.update(f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', '')}".encode())
+    return {"source": digest.hexdigest(), "module": _module_digest(getattr(target, "__module__", "") or "")}
 
+
+def _closure_parameters(function: Any, depth: int) -> dict[str, Any]:
+    """Default arguments and closed-over values of a plain function (they change what it computes)."""
+    described: dict[str, Any] = {}
+    if getattr(function, "__defaults__", None):
+        described["defaults"] = [_plain_parameter(v, depth) for v in function.__defaults__]
+    if getattr(function, "__kwdefaults__", None):
+        described["kwdefaults"] = {k: _plain_parameter(v, depth) for k, v in sorted(function.__kwdefaults__.items())}
+    cells = getattr(function, "__closure__", None) or ()
+    names = getattr(getattr(function, "__code__", None), "co_freevars", ())
+    values = {}
+    for name, cell in zip(names, cells, strict=False):
+        with contextlib.suppress(ValueError):  # an empty cell
+            values[name] = _plain_parameter(cell.cell_contents, depth)
+    if values:
+        described["closure"] = values
+    return described
+
+
+def callable_identity(function: Any, _depth: int = 0) -> dict[str, Any]:
+    """A JSON-able description of a metric or ceiling: its type, ``identifier``, plain parameters and code.
+
+    Covers functions (module and qualified name, defaults, closed-over values), :func:`functools.partial`
+    (function, arguments) and callable objects (class plus public attributes); nested callables are described
+    two levels deep. ``code`` (see :func:`code_identity`) makes an edited function a different key.
+    """
     if isinstance(function, functools.partial):
         return {
             "partial": callable_identity(function.func, _depth),
@@ -131,4 +204,7 @@ def callable_identity(function: Any, _depth: int = 0) -> dict[str, Any]:
             for name, value in sorted(vars(function).items())
             if not name.startswith("__")
         }
+    if hasattr(function, "__code__"):
+        description.update(_closure_parameters(function, _depth))
+    description["code"] = code_identity(function)
     return description

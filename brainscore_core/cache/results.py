@@ -6,6 +6,7 @@ payload and a SHA-256 of the payload; an unreadable or mismatching file warns an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -15,8 +16,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..config import settings
-from .activations import CacheCorruptionWarning
-from .atomic import FileIdentity, atomic_write_bytes, file_identity, file_lock, same_file
+from .activations import CacheCorruptionWarning, is_unwritable_error, note_unwritable, sweep_once, unwritable
+from .atomic import FileIdentity, acquire_lock, atomic_write_bytes, file_identity, release_lock, same_file
 from .keys import FORMAT_VERSION, canonical_json, safe_name, stable_hash
 
 __all__ = ["ResultCache"]
@@ -72,6 +73,8 @@ class ResultCache:
         except FileNotFoundError:
             return None
         except OSError as error:
+            if not path.parent.is_dir():  # no folder for it (e.g. the cache path is a file): a plain miss
+                return None
             self._discard(path, error, None)
             return None
 
@@ -85,11 +88,13 @@ class ResultCache:
             stacklevel=3,
         )
         if identity is None or same_file(path, identity):
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # e.g. a read-only cache
+                path.unlink(missing_ok=True)
 
     def put(self, description: Any, payload: Any, model: str | None = None) -> None:
         """Store ``payload`` (JSON-able) for ``description`` atomically (no-op when caching is off)."""
-        if not self.enabled:
+        location = self.root.parent.parent
+        if not self.enabled or unwritable(location):
             return
         record = {
             "format": FORMAT_VERSION,
@@ -98,7 +103,14 @@ class ResultCache:
             "sha256": _payload_digest(payload),
             "payload": payload,
         }
-        atomic_write_bytes(self.path(description, model), json.dumps(record, indent=1, allow_nan=True).encode())
+        path = self.path(description, model)
+        try:
+            sweep_once(path.parent)
+            atomic_write_bytes(path, json.dumps(record, indent=1, allow_nan=True).encode())
+        except OSError as error:
+            if not is_unwritable_error(error):
+                raise
+            note_unwritable(location, error)
 
     def get_or_compute(
         self,
@@ -119,7 +131,15 @@ class ResultCache:
         if cached is not None:
             return decode(cached)
         path = self.path(description, model)
-        with file_lock(path.with_suffix(".lock")):
+        handle = None
+        if not unwritable(self.root.parent.parent):
+            try:
+                handle = acquire_lock(path.with_suffix(".lock"))
+            except OSError as error:
+                if not is_unwritable_error(error):
+                    raise
+                note_unwritable(self.root.parent.parent, error)
+        try:
             cached = self.get(description, model)
             if cached is not None:
                 return decode(cached)
@@ -133,3 +153,5 @@ class ResultCache:
                     stacklevel=2,
                 )
             return result
+        finally:
+            release_lock(handle)

@@ -8,8 +8,9 @@ the region is tested on) at import time::
 
 Selection scores every candidate layer with ordinary ``benchmark(model)`` calls on per-layer views of the model;
 all views share one extraction of every candidate layer (one forward pass per stimulus set). The result is cached
-on disk keyed on the model (identifier, weights, preprocessing, visual degrees), the benchmark (identifier and
-version), the region and the candidate layers.
+on disk keyed on the model (identifier, structure and behavioural fingerprint, preprocessing, visual degrees; see
+:meth:`~brainscore_core.activations.PytorchWrapper.identity`), the benchmark (identifier, version, the content of
+its stimuli and data, and the code of its class, metric and ceiling), the region and the candidate layers.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SELECTION_BENCHMARKS",
     "LayerSelectionResult",
+    "benchmark_content",
     "read_region_layer_map",
     "register_selection_benchmark",
     "select_layer",
@@ -143,6 +145,26 @@ class _LayerView(BrainModel):
         return as_recording(self._shared.features(stimuli, self.layer), self._region, self._time_bins)
 
 
+def benchmark_content(benchmark: Any) -> dict[str, Any]:
+    """What a selection benchmark's scores depend on besides identifier and version: the code of its class (and
+    of the module defining it), the content hash of its stimuli and data, and its metric and ceiling (code and
+    parameters, see :func:`~brainscore_core.cache.callable_identity`)."""
+    from ..cache import assembly_hash, callable_identity, code_identity
+
+    content: dict[str, Any] = {"code": code_identity(type(benchmark))}
+    stimuli = getattr(benchmark, "stimuli", None)
+    if stimuli is not None and hasattr(stimuli, "content_hash"):
+        content["stimuli"] = stimuli.content_hash()
+    data = getattr(benchmark, "assembly", None)
+    if data is not None and hasattr(data, "dims"):
+        content["data"] = assembly_hash(data)
+    for name in ("metric", "ceiling_func"):
+        function = getattr(benchmark, name, None)
+        if callable(function):
+            content[name] = callable_identity(function)
+    return content
+
+
 def _selection_criterion(score: Any) -> float:
     """The number layers are ranked by: the raw (unceiled) score when present, else the score."""
     raw = getattr(score, "raw", None)
@@ -162,8 +184,9 @@ def select_layer(
     """Score every layer in ``layers`` on ``benchmark_identifier`` and return the best (first on ties).
 
     ``extract(stimuli, layers)`` returns a multi-layer assembly (e.g. a :class:`PytorchWrapper` call with the
-    model's visual degrees). ``identity`` (identifier, weights fingerprint, preprocessing) makes the result
-    cacheable; without it the selection always runs.
+    model's visual degrees). ``identity`` (identifier, model fingerprint, preprocessing) makes the result
+    cacheable, keyed also on the benchmark's content and code (:func:`benchmark_content`); without it (e.g. a
+    non-deterministic network) the selection always runs.
     """
     from ..cache import ResultCache
     from ..loading import load_benchmark
@@ -191,6 +214,7 @@ def select_layer(
         "region": region,
         "benchmark": benchmark_identifier,
         "benchmark_version": getattr(benchmark, "version", None),
+        "benchmark_content": benchmark_content(benchmark),
         "layers": layers,
     }
     return ResultCache("layer_selection").get_or_compute(

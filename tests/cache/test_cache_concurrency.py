@@ -34,6 +34,7 @@ RACE_EXTRACT = textwrap.dedent(
     import numpy as np, torch
     from brainscore_core import stimulus_set
     from brainscore_core.activations import Preprocessing, PytorchWrapper
+    from brainscore_core.activations.fingerprint import PROBE_IMAGES
     from brainscore_core.config import configure
     root, ready, go = sys.argv[1], sys.argv[2], sys.argv[3]
     torch.manual_seed(0)
@@ -49,7 +50,8 @@ RACE_EXTRACT = textwrap.dedent(
         while not os.path.exists(go):
             time.sleep(0.001)
         values = wrapper(stimuli, ["0", "2"]).values
-    print(json.dumps({"images_seen": sum(seen), "checksum": float(np.float64(values).sum())}))
+    extracted = sum(seen) - wrapper.probe_passes * PROBE_IMAGES  # the behavioural probe batches left out
+    print(json.dumps({"images_seen": extracted, "checksum": float(np.float64(values).sum())}))
     """
 )
 

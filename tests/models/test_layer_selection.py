@@ -19,6 +19,7 @@ from brainscore_core import (
     stimulus_set,
 )
 from brainscore_core.activations import Preprocessing, PytorchWrapper
+from brainscore_core.activations.fingerprint import PROBE_IMAGES
 from brainscore_core.commitment import layer_selection, register_selection_benchmark
 from brainscore_core.config import configure
 from brainscore_core.plugins import discovery
@@ -109,7 +110,9 @@ def test_selection_picks_the_matching_layer_in_one_forward_pass():
     model = _model()
     model.start_recording("V4")
     assert model.region_layer_map["V4"] == "b"
-    assert model.activations_model.model.images_seen == N_STIMULI  # every candidate from one pass
+    wrapper = model.activations_model
+    probed = wrapper.probe_passes * PROBE_IMAGES  # the behavioural fingerprint's probe batches
+    assert wrapper.model.images_seen == N_STIMULI + probed  # every candidate from one pass
     scores = model.layer_scores("V4")
     assert list(scores["layer"].values) == ["a", "b", "c"]
     assert float(scores.sel(layer="b")) == pytest.approx(1.0)
@@ -161,3 +164,77 @@ def test_conflicting_selection_benchmark_registration():
     register_selection_benchmark("V4", BENCHMARK)  # the same pair again is harmless
     with pytest.raises(DuplicateRegistrationError, match="already selects layers"):
         register_selection_benchmark("V4", "another.V4-benchmark")
+
+
+_REWRITES = [0]
+
+
+def _distinct_mtime(path) -> None:
+    """Give each rewrite its own modification time (whole seconds apart), as edits by a person have: Python's
+    bytecode cache and ``linecache`` tell versions of a file apart by size and mtime."""
+    import os
+    import time
+
+    _REWRITES[0] += 1
+    stamp = time.time() + 10 * _REWRITES[0]
+    os.utime(path, (stamp, stamp))
+
+
+def _write_metric_module(folder, body: str):
+    """A metric in its own module file ``selection_metric_toy.py``, imported (again) after each (re)write."""
+    import importlib
+    import sys
+
+    path = folder / "selection_metric_toy.py"
+    path.write_text(
+        "import numpy as np\nfrom brainscore_core import Score\nCALLS = []\n\n"
+        f"def metric(source, target):\n    CALLS.append(1)\n{body}\n"
+    )
+    _distinct_mtime(path)
+    sys.modules.pop("selection_metric_toy", None)
+    importlib.invalidate_caches()
+    return importlib.import_module("selection_metric_toy")
+
+
+RDM_BODY = (
+    "    s, t = source.sortby('stimulus_id'), target.sortby('stimulus_id')\n"
+    "    upper = np.triu_indices(s.sizes['presentation'], k=1)\n"
+    "    rdms = [1 - np.corrcoef(np.asarray(a.values, dtype=float))[upper] for a in (s, t)]\n"
+    "    return Score({sign}np.corrcoef(*rdms)[0, 1])"
+)
+
+
+def _register(stimuli, metric, target=None) -> None:
+    del benchmark_registry[BENCHMARK]
+    benchmark_registry[BENCHMARK] = lambda: NeuralBenchmark(
+        BENCHMARK,
+        assembly=lambda: target if target is not None else _target_from_layer_b(stimuli),
+        stimuli=stimuli,
+        region="V4",
+        metric=metric,
+        ceiling_func=None,
+        visual_degrees=8,
+        version=1,
+    )
+
+
+def test_selection_is_keyed_on_the_benchmarks_data_and_code(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    stimuli = _stimuli()
+    module = _write_metric_module(tmp_path, RDM_BODY.format(sign=""))
+    _register(stimuli, module.metric)
+    assert _model().start_recording("V4") is None and len(module.CALLS) == 3
+    module = _write_metric_module(tmp_path, RDM_BODY.format(sign=""))  # same code: served from the cache
+    _register(stimuli, module.metric)
+    _model().start_recording("V4")
+    assert module.CALLS == []
+    edited = _write_metric_module(tmp_path, RDM_BODY.format(sign="-"))  # the metric's code was edited
+    _register(stimuli, edited.metric)
+    model = _model()
+    model.start_recording("V4")
+    assert len(edited.CALLS) == 3 and model.region_layer_map["V4"] != "b"  # the edited metric's choice
+    other_data = _target_from_layer_b(stimuli).copy()
+    other_data.values[:] = np.random.default_rng(0).standard_normal(other_data.shape)
+    _register(stimuli, edited.metric, target=other_data)  # same code, other data
+    _model().start_recording("V4")
+    assert len(edited.CALLS) == 6

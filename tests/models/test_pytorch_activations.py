@@ -177,3 +177,26 @@ def test_images_from_files(tmp_path):
     assembly = _wrapper()(stimuli, ["2.1"])
     assert assembly.shape == (3, 16)
     assert not np.allclose(assembly.values[0], assembly.values[2])
+
+
+class _RecordingMoves(torch.nn.Sequential):
+    """Records every ``.to(...)`` call, to see where scoring leaves the network."""
+
+    def to(self, *args, **kwargs):
+        self.moves = [*getattr(self, "moves", []), args[0] if args else kwargs.get("device")]
+        return super().to(*args, **kwargs)
+
+
+def test_scoring_leaves_the_model_in_its_mode_and_on_its_device(tmp_path):
+    torch.manual_seed(0)
+    network = _RecordingMoves(torch.nn.Conv2d(3, 2, 3), torch.nn.BatchNorm2d(2), torch.nn.Dropout(0.5))
+    network.train()
+    network[1].eval()  # mixed modes are restored module by module
+    modes = [module.training for module in network.modules()]
+    for cache_enabled in (False, True):  # with the cache on, the behavioural probe runs too
+        with configure(cache_dir=tmp_path / "cache", cache_enabled=cache_enabled, progress=False, device="cpu"):
+            first = _wrapper(network=network)(_stimuli(), ["0", "2"]).values
+            second = _wrapper(network=network)(_stimuli(), ["0", "2"]).values
+        assert [module.training for module in network.modules()] == modes
+        assert network.moves[-1] == torch.device("cpu")  # moved back to where its parameters were
+        np.testing.assert_array_equal(first, second)  # extracted in eval mode: dropout off, batch stats frozen
