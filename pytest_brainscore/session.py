@@ -19,7 +19,7 @@ from .options import BrainscoreOptions
 if TYPE_CHECKING:
     from brainscore_core import Score
 
-__all__ = ["BrainscoreSession", "SelectionError", "is_incompatible", "session_key"]
+__all__ = ["BrainscoreSession", "SelectionError", "is_brainscore_error", "is_incompatible", "session_key"]
 
 
 class SelectionError(Exception):
@@ -37,6 +37,16 @@ class BrainscoreSession:
         self._models: dict[str, Any] = {}
         self._benchmarks: dict[str, Any] = {}
         self._scores: dict[tuple[str, str], Any] = {}  # a Score, or the exception scoring raised
+        self._deferred_errors: dict[str, str] = {}  # test definition node id -> its selection error
+
+    # --- selection errors, raised when the test is set up ----------------------------------------------------
+    def defer_error(self, definition: str, message: str) -> None:
+        """Keep the selection error of the test defined at node id ``definition`` for its set-up."""
+        self._deferred_errors[definition] = message
+
+    def deferred_error(self, definition: str) -> str | None:
+        """The selection error kept for ``definition``, else None."""
+        return self._deferred_errors.get(definition)
 
     # --- brainscore_core -------------------------------------------------------------------------------
     def core(self) -> Any:
@@ -137,6 +147,12 @@ def is_incompatible(error: BaseException) -> bool:
     """Whether ``error`` says that a model lacks what a benchmark needs (never imports brainscore_core)."""
     errors = sys.modules.get("brainscore_core.errors")
     return errors is not None and isinstance(error, errors.IncompatibleModelError)
+
+
+def is_brainscore_error(error: BaseException) -> bool:
+    """Whether ``error`` is one of brainscore_core's own errors (never imports brainscore_core)."""
+    errors = sys.modules.get("brainscore_core.errors")
+    return errors is not None and isinstance(error, errors.BrainScoreError)
 
 
 def _is_glob(pattern: str) -> bool:

@@ -1,0 +1,182 @@
+"""One misconfigured brainscore test fails alone, and pytest-benchmark's ``benchmark`` fixture keeps its users.
+
+A wrong selection (bad marker arguments, an unknown identifier, a bad --brainscore-* selection) is an error at the
+set-up of that test only: ``-k``, node ids, plain tests and other files still run.
+"""
+
+import pytest
+
+MIXED = """
+import pytest
+
+@pytest.mark.brainscore(model="toy_good", benchmark="ToyLab2024.V4-mean")
+def test_good():
+    pass
+
+@pytest.mark.brainscore({bad})
+def test_bad():
+    pass
+
+def test_unrelated():
+    pass
+"""
+
+BAD_SELECTIONS = [
+    pytest.param(
+        'model="toy_good", benchmark="ToyLab2024.V4-mean", min_score=2.0',
+        "brainscore marker on test_mixed.py::test_bad: min_score=2.0 is outside the range of ceiled scores*",
+        id="bad-kwarg-value",
+    ),
+    pytest.param(
+        'model="toy_good", benchmark="ToyLab2024.V4-mean", min_scor=0.1',
+        "brainscore marker on test_mixed.py::test_bad: unknown keyword argument(s) 'min_scor'*",
+        id="unknown-kwarg",
+    ),
+    pytest.param(
+        'model="toy_goood", benchmark="ToyLab2024.V4-mean"',
+        "test_mixed.py::test_bad: no registered model matches the identifier 'toy_goood'. Close identifiers: toy_good*",
+        id="unknown-model",
+    ),
+    pytest.param(
+        'model="toy_good", benchmark="ToyLab2024.V9-mean"',
+        "test_mixed.py::test_bad: no registered benchmark matches the identifier 'ToyLab2024.V9-mean'*",
+        id="unknown-benchmark",
+    ),
+    pytest.param(
+        'benchmark="ToyLab2024.V4-mean"',
+        "brainscore marker on test_mixed.py::test_bad: no model selected*",
+        id="missing-model",
+    ),
+]
+
+
+@pytest.mark.parametrize(("bad", "message"), BAD_SELECTIONS)
+def test_a_wrong_selection_fails_its_test_alone_at_setup(toy: pytest.Pytester, bad: str, message: str) -> None:
+    toy.makepyfile(test_mixed=MIXED.format(bad=bad), test_other="def test_other_file():\n    pass\n")
+    result = toy.runpytest_subprocess("-rE")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_bad*", message])
+    assert "error during collection" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [("-k", "good"), ("-k", "unrelated"), ("test_mixed.py::test_good",), ("test_mixed.py::test_unrelated",)],
+    ids=["k-good", "k-unrelated", "nodeid-good", "nodeid-plain"],
+)
+def test_the_good_and_plain_tests_of_the_file_run_when_selected(toy: pytest.Pytester, selection: tuple) -> None:
+    toy.makepyfile(test_mixed=MIXED.format(bad='model="toy_good", benchmark="ToyLab2024.V4-mean", min_score=2.0'))
+    result = toy.runpytest_subprocess(*selection)
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_bad_command_line_selection_fails_the_tests_that_use_it(toy: pytest.Pytester) -> None:
+    toy.makepyfile(
+        test_cli="""
+        import pytest
+
+        @pytest.mark.brainscore(benchmark="ToyLab2024.V4-mean")
+        def test_from_option():
+            pass
+
+        @pytest.mark.brainscore(model="toy_good", benchmark="ToyLab2024.V4-mean")
+        def test_own_selection():
+            pass
+
+        def test_plain():
+            pass
+        """
+    )
+    result = toy.runpytest_subprocess("--brainscore-model=toy_nope")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        ["test_cli.py::test_from_option: no registered model matches the identifier 'toy_nope'.*"]
+    )
+
+
+def test_every_parameter_of_a_misconfigured_test_fails_and_the_others_pass(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        class TestGroup:
+            @pytest.mark.parametrize("x", [1, 2])
+            @pytest.mark.brainscore(model="m", benchmark="b", max_score=-1)
+            def test_bad(self, x):
+                pass
+
+            @pytest.mark.parametrize("x", [1, 2])
+            def test_fine(self, x):
+                pass
+        """
+    )
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(passed=2, errors=2)
+    result.stdout.fnmatch_lines(["*TestGroup::test_bad[[]1[]] ERROR*", "*TestGroup::test_bad[[]2[]] ERROR*"])
+
+
+# --- pytest-benchmark's `benchmark` fixture and ours -------------------------------------------------------------
+BOTH_KINDS = """
+import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+
+def test_timing(benchmark):
+    assert isinstance(benchmark, BenchmarkFixture)
+    assert benchmark(sum, [1, 2, 3]) == 6
+
+@pytest.mark.benchmark(group="g")
+def test_timing_marked(benchmark):
+    assert isinstance(benchmark, BenchmarkFixture)
+
+@pytest.mark.brainscore(model="toy_good", benchmark="ToyLab2024.V4-mean")
+def test_brainscore(benchmark, brainscore_benchmark):
+    assert benchmark is brainscore_benchmark
+    assert benchmark.identifier == "ToyLab2024.V4-mean"
+
+def test_brainscore_by_alias(brainscore_benchmark):
+    assert brainscore_benchmark.identifier == "ToyLab2024.IT-mean"
+
+def test_brainscore_unmarked(benchmark, brain_model):
+    assert benchmark.identifier == "ToyLab2024.IT-mean"
+"""
+
+
+def test_pytest_benchmark_users_keep_their_fixture_and_brainscore_tests_get_ours(toy: pytest.Pytester) -> None:
+    import pytest_benchmark  # noqa: F401 - part of the `test` extra: this test needs it installed
+
+    toy.makepyfile(test_both=BOTH_KINDS)
+    result = toy.runpytest_subprocess(
+        "-p",
+        "benchmark",
+        "--benchmark-disable",
+        "--brainscore-benchmark=ToyLab2024.IT-mean",
+        "--brainscore-model=toy_good",
+    )
+    result.assert_outcomes(passed=5)
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_pytest_benchmark_timings_are_still_recorded(toy: pytest.Pytester) -> None:
+    toy.makepyfile(test_timed=BOTH_KINDS.split("@pytest.mark.benchmark")[0])
+    result = toy.runpytest_subprocess("-p", "benchmark", "--benchmark-columns=min,rounds")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*benchmark: 1 tests*", "*test_timing *"])
+
+
+def test_without_pytest_benchmark_the_benchmark_fixture_is_ours(toy: pytest.Pytester) -> None:
+    toy.makepyfile(
+        test_plain_benchmark="""
+        import pytest
+
+        @pytest.mark.brainscore(model="toy_good", benchmark="ToyLab2024.V4-mean")
+        def test_marked(benchmark, brainscore_benchmark):
+            assert benchmark is brainscore_benchmark
+            assert benchmark.identifier == "ToyLab2024.V4-mean"
+
+        def test_unmarked(benchmark):
+            assert benchmark.identifier == "ToyLab2024.IT-mean"
+        """
+    )
+    result = toy.runpytest_subprocess("-p", "no:benchmark", "--brainscore-benchmark=ToyLab2024.IT-mean")
+    result.assert_outcomes(passed=2)
