@@ -243,6 +243,10 @@ def identifiers_for(session: BrainscoreSession, kind: str, patterns: Sequence[st
         return session.expand(kind, patterns, where)
     except SelectionError as error:
         raise pytest.UsageError(str(error)) from None
+    except Exception as error:
+        if is_brainscore_error(error):  # e.g. a BRAINSCORE_PLUGINS_PATH entry that is not a directory
+            raise pytest.UsageError(str(error)) from None
+        raise
 
 
 def case_of(item: pytest.Item) -> BrainscoreCase | None:

@@ -21,7 +21,7 @@ from .fixtures import (
 )
 from .items import BrainscoreItem, generated_items, uses_plugin
 from .reporting import attach_records
-from .session import BrainscoreSession, is_incompatible, session_key
+from .session import BrainscoreSession, is_brainscore_error, is_incompatible, session_key
 
 __all__ = [
     "benchmark",
@@ -56,6 +56,10 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     session = BrainscoreSession(options.resolve_options(config))
     try:
         listing.print_listing(session)
+    except Exception as error:
+        if is_brainscore_error(error):  # e.g. a BRAINSCORE_PLUGINS_PATH entry that is not a directory
+            raise pytest.UsageError(str(error)) from None
+        raise
     finally:
         session.close()
     return 0

@@ -101,14 +101,17 @@ class BrainscoreSession:
         return selected
 
     def _no_match_message(self, kind: str, pattern: str, identifiers: list[str], context: str) -> str:
-        from brainscore_core.plugins import failed_plugins_note
-        from brainscore_core.registry import close_matches
+        from brainscore_core.plugins import failed_plugins_note, missing_plugin_directory_note
+        from brainscore_core.registry import suggest
 
         what = "pattern" if _is_glob(pattern) else "identifier"
         message = f"{context}: no registered {kind} matches the {what} {pattern!r}."
-        close = close_matches(pattern.replace("*", "").replace("?", ""), identifiers)
+        missing = missing_plugin_directory_note("--brainscore-plugins=DIR")
+        close = suggest(pattern.replace("*", "").replace("?", ""), identifiers, plugin_directory_given=not missing)
         if close:
             message += " Close identifiers: " + ", ".join(close) + "."
+        elif missing:
+            message += " " + missing
         message += " Run `pytest --brainscore-list` to see them all."
         note = failed_plugins_note()
         return f"{message} {note}" if note else message
