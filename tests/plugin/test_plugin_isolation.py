@@ -180,3 +180,99 @@ def test_without_pytest_benchmark_the_benchmark_fixture_is_ours(toy: pytest.Pyte
     )
     result = toy.runpytest_subprocess("-p", "no:benchmark", "--brainscore-benchmark=ToyLab2024.IT-mean")
     result.assert_outcomes(passed=2)
+
+
+# --- broken plugins and plugin paths under pytest -----------------------------------------------------------------
+PLAIN_AND_MARKED = """
+import pytest
+
+def test_plain():
+    pass
+
+@pytest.mark.brainscore(model="toy_good", benchmark="ToyLab2024.V4-mean")
+def test_marked():
+    pass
+"""
+
+
+def test_a_plugin_calling_sys_exit_is_a_failed_plugin_not_an_internal_error(toy: pytest.Pytester) -> None:
+    quitter = toy.path / "exits" / "models" / "quitter"
+    quitter.mkdir(parents=True)
+    (quitter / "__init__.py").write_text("import sys\nsys.exit(3)\n")
+    toy.makepyfile(test_exits=PLAIN_AND_MARKED)
+    result = toy.runpytest_subprocess(f"--brainscore-plugins={toy.path / 'exits'}", "-W", "always")
+    result.assert_outcomes(passed=2, warnings=1)
+    assert "INTERNALERROR" not in result.stdout.str()
+    result.stdout.fnmatch_lines([f"*RuntimeWarning: Plugin {quitter} failed to load: SystemExit: 3"])
+
+
+def test_a_bad_plugins_path_variable_fails_the_brainscore_tests_in_one_line(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = pytester.path / "nowhere"
+    monkeypatch.setenv("BRAINSCORE_PLUGINS_PATH", str(missing))
+    pytester.makepyfile(test_env=PLAIN_AND_MARKED)
+    message = (
+        f"BRAINSCORE_PLUGINS_PATH: plugin directory {missing} does not exist or is not a directory; "
+        "fix the variable or unset it."
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines([f"test_env.py::test_marked: {message}"])
+    assert "Traceback" not in result.stdout.str()
+    listing = pytester.runpytest_subprocess("--brainscore-list")
+    assert listing.ret == pytest.ExitCode.USAGE_ERROR
+    listing.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+def test_generated_items_with_a_bad_plugins_path_variable_are_a_one_line_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = pytester.path / "nowhere"
+    monkeypatch.setenv("BRAINSCORE_PLUGINS_PATH", str(missing))
+    pytester.makepyfile(test_unrelated="def test_unrelated():\n    pass\n")
+    result = pytester.runpytest_subprocess("--brainscore-model=m", "--brainscore-benchmark=b")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: BRAINSCORE_PLUGINS_PATH: plugin directory {missing} does not exist*"])
+    assert len(result.stderr.lines) <= 3
+
+
+def test_a_bad_plugins_ini_key_is_named(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nbrainscore_plugins = nowhere\n")
+    pytester.makepyfile(test_ini="def test_plain():\n    pass\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: ini key brainscore_plugins: plugin directory * does not exist or is not a*"])
+
+
+def test_an_unknown_identifier_without_plugin_directory_says_so(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BRAINSCORE_PLUGINS_PATH", raising=False)
+    pytester.makepyfile(
+        test_mine="""
+        import pytest
+
+        @pytest.mark.brainscore(model="my_lab_model", benchmark="Kriegeskorte2008.hIT-rsa")
+        def test_mine():
+            pass
+
+        @pytest.mark.brainscore(model="pixelz", benchmark="Kriegeskorte2008.hIT-rsa")
+        def test_typo():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            (
+                "test_mine.py::test_mine: no registered model matches the identifier 'my_lab_model'. No plugin "
+                "directory was given; pass --brainscore-plugins=DIR or set BRAINSCORE_PLUGINS_PATH (the directory "
+                "holding its plugin folder) if it comes from a plugin. Run `pytest --brainscore-list` to see them all."
+            ),
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["test_mine.py::test_typo: no registered model matches the identifier 'pixelz'. Close identifiers: pixels.*"]
+    )
