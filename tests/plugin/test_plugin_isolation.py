@@ -14,7 +14,7 @@ def test_good():
     pass
 
 @pytest.mark.brainscore({bad})
-def test_bad():
+def test_bad(brain_model, brainscore_result):  # the selection error comes first, not a fixture's
     pass
 
 def test_unrelated():
