@@ -176,7 +176,21 @@ def _isolated(what: str, location: str) -> Iterator[None]:
             raise
         failure = PluginFailure(location, f"{type(error).__name__}: {error}", traceback.format_exc())
         _failures.append(failure)
-        warnings.warn(f"{what} failed to load: {failure.error}", RuntimeWarning, stacklevel=4)
+        filename, lineno = _where(error, Path(location))
+        warnings.warn_explicit(f"{what} failed to load: {failure.error}", RuntimeWarning, filename, lineno)
+
+
+def _where(error: BaseException, folder: Path) -> tuple[str, int]:
+    """The plugin's own line that failed (the innermost frame inside ``folder``), for the warning's location."""
+    if isinstance(error, SyntaxError) and error.filename:
+        return error.filename, error.lineno or 1
+    frames = [
+        frame for frame in traceback.extract_tb(error.__traceback__) if Path(frame.filename).is_relative_to(folder)
+    ]
+    if frames:
+        return frames[-1].filename, frames[-1].lineno or 1
+    init = folder / "__init__.py"
+    return (str(init), 1) if init.is_file() else (__file__, 1)
 
 
 def _import_folders(directory: Path) -> None:
