@@ -146,35 +146,34 @@ def _raw_range(session: BrainscoreSession, benchmark: str) -> tuple[float, float
 def parametrize(metafunc: pytest.Metafunc, session: BrainscoreSession) -> None:
     """Parametrize a brainscore test over its pairs (``pytest_generate_tests``); other tests are left alone.
 
-    A test whose selection is wrong (bad marker arguments, an identifier or pattern matching nothing, a plugin
-    directory that cannot be read) is not parametrized: its error is kept and raised when the test is set up
-    (:func:`raise_deferred_error`), so it fails alone and every other test of the module still runs.
+    A test whose selection fails (bad marker arguments, an identifier or pattern matching nothing, a plugin
+    directory that cannot be read, a benchmark that cannot be built to check ``min_raw``) is not parametrized:
+    its error is kept and raised when the test is set up (:func:`raise_deferred_error`), so it fails alone and
+    every other test of the module still runs.
     """
     mark = metafunc.definition.get_closest_marker(MARKER)
     route_benchmark_fixture(metafunc, brainscore_test=mark is not None or _requests_brainscore_fixture(metafunc))
     fixtures = _our_pair_fixtures(metafunc)
     if mark is None and not fixtures:
         return
+    where = metafunc.definition.nodeid
     try:
         cases = _cases(metafunc, session, mark, fixtures)
-    except pytest.fail.Exception as error:
-        session.defer_error(metafunc.definition.nodeid, str(error.msg))
-        return
-    except Exception as error:
-        if not is_brainscore_error(error):
-            raise
-        session.defer_error(metafunc.definition.nodeid, f"{metafunc.definition.nodeid}: {error}")
-        return
-    metafunc.parametrize("brainscore_case", [_param(case, metafunc.config) for case in cases])
+    except pytest.fail.Exception as error:  # our usage errors: one line, as they are
+        session.defer_error(where, error)
+    except Exception as error:  # noqa: BLE001 - kept for the test's set-up, never swallowed
+        if is_brainscore_error(error):  # says what is wrong: one line naming the test
+            error = pytest.fail.Exception(f"{where}: {error}", pytrace=False)
+        session.defer_error(where, error)  # anything else is raised with its own traceback
+    else:
+        metafunc.parametrize("brainscore_case", [_param(case, metafunc.config) for case in cases])
 
 
 def raise_deferred_error(item: pytest.Item, session: BrainscoreSession) -> None:
-    """Fail ``item`` at set-up with the selection error its definition got at collection, if any."""
-    if not isinstance(item, pytest.Function):
+    """Fail ``item`` at set-up with the error its definition's selection raised at collection, if any."""
+    if not isinstance(item, pytest.Function) or item.parent is None:
         return
-    message = session.deferred_error(f"{item.parent.nodeid}::{item.originalname}" if item.parent else item.nodeid)
-    if message is not None:
-        pytest.fail(message, pytrace=False)
+    session.raise_deferred_error(f"{item.parent.nodeid}::{item.originalname}")
 
 
 def _requests_brainscore_fixture(metafunc: pytest.Metafunc) -> bool:

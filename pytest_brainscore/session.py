@@ -37,16 +37,18 @@ class BrainscoreSession:
         self._models: dict[str, Any] = {}
         self._benchmarks: dict[str, Any] = {}
         self._scores: dict[tuple[str, str], Any] = {}  # a Score, or the exception scoring raised
-        self._deferred_errors: dict[str, str] = {}  # test definition node id -> its selection error
+        self._deferred_errors: dict[str, tuple[Exception, Any]] = {}  # definition node id -> (error, traceback)
 
     # --- selection errors, raised when the test is set up ----------------------------------------------------
-    def defer_error(self, definition: str, message: str) -> None:
+    def defer_error(self, definition: str, error: Exception) -> None:
         """Keep the selection error of the test defined at node id ``definition`` for its set-up."""
-        self._deferred_errors[definition] = message
+        self._deferred_errors[definition] = (error, error.__traceback__)
 
-    def deferred_error(self, definition: str) -> str | None:
-        """The selection error kept for ``definition``, else None."""
-        return self._deferred_errors.get(definition)
+    def raise_deferred_error(self, definition: str) -> None:
+        """Raise the selection error kept for ``definition`` (with its original traceback), if any."""
+        if definition in self._deferred_errors:
+            error, traceback = self._deferred_errors[definition]
+            raise error.with_traceback(traceback)
 
     # --- brainscore_core -------------------------------------------------------------------------------
     def core(self) -> Any:

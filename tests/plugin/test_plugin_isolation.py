@@ -276,3 +276,28 @@ def test_an_unknown_identifier_without_plugin_directory_says_so(
     result.stdout.fnmatch_lines(
         ["test_mine.py::test_typo: no registered model matches the identifier 'pixelz'. Close identifiers: pixels.*"]
     )
+
+
+def test_a_benchmark_that_cannot_be_built_at_collection_fails_only_its_test(toy: pytest.Pytester) -> None:
+    broken = toy.path / "extra" / "benchmarks" / "broken_lab"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text(
+        "from brainscore_core import benchmark_registry\n\n"
+        "def build():\n    raise ValueError('the data file is missing')\n\n"
+        "benchmark_registry['Broken2024.IT-mean'] = build\n"
+    )
+    toy.makepyfile(
+        test_raw="""
+        import pytest
+
+        @pytest.mark.brainscore(model="toy_good", benchmark="Broken2024.IT-mean", min_raw=0.1)
+        def test_broken():
+            pass
+
+        def test_plain():
+            pass
+        """
+    )
+    result = toy.runpytest_subprocess(f"--brainscore-plugins={toy.path / 'extra'}")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_broken*", "*raise ValueError('the data file is missing')"])
