@@ -3,9 +3,10 @@
 Both plugins' ``benchmark`` fixtures are visible to every test, and pytest would hand the same one to all of them.
 :func:`route_benchmark_fixture` gives brainscore tests this plugin's fixture and every other test the other
 plugin's. pytest-benchmark also checks, after each phase of every test, that the value called ``benchmark`` is
-one of its own; :func:`shield_plugins` hide a brainscore test's Benchmark from that check only (innermost,
-after the report is made) and put it back (outermost), so neither plugin sees the other's fixture.
-Without pytest-benchmark nothing here changes anything.
+one of its own, and stops the whole session (INTERNALERROR) when it is not: for a brainscore test, and for a
+test module's own ``benchmark`` fixture (the pattern of plugin ``test.py`` files). :func:`shield_plugins` hide
+such a value from that check only (innermost, after the report is made) and put it back (outermost); tests that
+use pytest-benchmark's fixture are left to it. Without pytest-benchmark nothing here changes anything.
 """
 
 from __future__ import annotations
@@ -51,17 +52,23 @@ def route_benchmark_fixture(metafunc: pytest.Metafunc, *, brainscore_test: bool)
         definitions["benchmark"] = (*others, *ours) if brainscore_test else others
 
 
-def _our_benchmark_value(item: pytest.Item) -> bool:
+def _foreign_benchmark_value(item: pytest.Item, owner: str) -> bool:
+    """Whether ``item`` holds a ``benchmark`` value not made by the plugin module ``owner`` (pytest-benchmark)."""
     info = getattr(item, "_fixtureinfo", None)
     chain = info.name2fixturedefs.get("benchmark") if info is not None else None
-    return bool(chain) and is_ours(chain[-1]) and "benchmark" in getattr(item, "funcargs", {})
+    if not chain or "benchmark" not in getattr(item, "funcargs", {}):
+        return False
+    return getattr(chain[-1].func, "__module__", None) != owner
 
 
 class _Hide:
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+
     @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
         report = yield
-        if _our_benchmark_value(item):
+        if _foreign_benchmark_value(item, self.owner):
             item.stash[_HIDDEN] = item.funcargs.pop("benchmark")
         return report
 
@@ -77,6 +84,7 @@ class _Restore:
                 del item.stash[_HIDDEN]
 
 
-def shield_plugins() -> dict[str, object]:
-    """The plugin objects to register (by name) when pytest-benchmark is active."""
-    return {"brainscore-benchmark-hide": _Hide(), "brainscore-benchmark-restore": _Restore()}
+def shield_plugins(pytest_benchmark: object | None = None) -> dict[str, object]:
+    """The plugin objects to register (by name) when pytest-benchmark (its plugin module given) is active."""
+    owner = getattr(pytest_benchmark, "__name__", "pytest_benchmark.plugin")
+    return {"brainscore-benchmark-hide": _Hide(owner), "brainscore-benchmark-restore": _Restore()}

@@ -80,8 +80,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[session_key] = BrainscoreSession(resolved, baseline)
     if not hasattr(config, "workerinput"):  # an xdist worker leaves reporting to the controller
         config.pluginmanager.register(BrainscoreController(resolved), CONTROLLER_NAME)
-    if config.pluginmanager.hasplugin(PYTEST_BENCHMARK):  # its `benchmark` fixture and ours, each to its own tests
-        for name, shield in coexistence.shield_plugins().items():
+    pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
+    if pytest_benchmark is not None:  # its `benchmark` fixture and ours (or a test module's), each to its tests
+        for name, shield in coexistence.shield_plugins(pytest_benchmark).items():
             config.pluginmanager.register(shield, name)
 
 

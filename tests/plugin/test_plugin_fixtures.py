@@ -133,9 +133,7 @@ def test_a_projects_own_fixtures_and_parameters_with_the_same_names_are_left_alo
             assert brain_model in ("a", "b")
         """
     )
-    # pytest-benchmark refuses any other `benchmark` fixture outright (a TypeError after each test), so this
-    # project-level override is checked without it.
-    pytester.runpytest("-p", "no:benchmark").assert_outcomes(passed=5)
+    pytester.runpytest().assert_outcomes(passed=5)
 
 
 def test_pair_fixture_without_any_selection_fails_the_test(pytester: pytest.Pytester) -> None:

@@ -301,3 +301,28 @@ def test_a_benchmark_that_cannot_be_built_at_collection_fails_only_its_test(toy:
     result = toy.runpytest_subprocess(f"--brainscore-plugins={toy.path / 'extra'}")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at setup of test_broken*", "*raise ValueError('the data file is missing')"])
+
+
+def test_a_test_modules_own_benchmark_fixture_works_with_pytest_benchmark_active(pytester: pytest.Pytester) -> None:
+    """The pattern of plugin test.py files: a module-level `benchmark` fixture, next to pytest-benchmark users."""
+    pytester.makepyfile(
+        test_own="""
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def benchmark():
+            return "my benchmark"
+
+        def test_own(benchmark):
+            assert benchmark == "my benchmark"
+        """,
+        test_timing="""
+        from pytest_benchmark.fixture import BenchmarkFixture
+
+        def test_timing(benchmark):
+            assert isinstance(benchmark, BenchmarkFixture)
+        """,
+    )
+    result = pytester.runpytest("-p", "benchmark", "--benchmark-disable")
+    result.assert_outcomes(passed=2)
+    assert "INTERNALERROR" not in result.stdout.str()
