@@ -27,15 +27,17 @@ class BrainScoreError(Exception):
 class UnknownIdentifierError(BrainScoreError, LookupError):
     """An identifier is not registered. The message lists the closest registered identifiers."""
 
-    def __init__(self, kind: str, identifier: str, suggestions: list[str], note: str = "") -> None:
+    def __init__(
+        self, kind: str, identifier: str, suggestions: list[str], note: str = "", *, listing: str = ""
+    ) -> None:
         self.kind = kind
         self.identifier = identifier
         self.suggestions = list(suggestions)
         message = f"Unknown {kind} identifier {identifier!r}."
         if self.suggestions:
             message += " Did you mean: " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        else:
-            message += f" No registered {kind} is close; run `brainscore list {kind}s` to see them all."
+        else:  # `listing`: the `brainscore list` argument of this kind (e.g. data, stimulus_sets)
+            message += f" No registered {kind} is close; run `brainscore list {listing or kind + 's'}` to see them all."
         if note:
             message += " " + note
         super().__init__(message)

@@ -20,6 +20,7 @@ from .errors import DuplicateRegistrationError, UnknownIdentifierError
 
 __all__ = [
     "REGISTRIES",
+    "STRONG_MATCH",
     "Registration",
     "Registry",
     "benchmark_registry",
@@ -29,6 +30,7 @@ __all__ = [
     "metric_registry",
     "model_registry",
     "stimulus_set_registry",
+    "suggest",
 ]
 
 T = TypeVar("T")
@@ -45,18 +47,43 @@ class Registration:
     description: str
 
 
-def close_matches(identifier: str, candidates: list[str], n: int = 5) -> list[str]:
-    """Registered identifiers close to ``identifier``: case-insensitive prefix/substring hits, then fuzzy ones."""
+#: How similar (difflib ratio) an identifier must be to count as a likely typo rather than a loose resemblance.
+STRONG_MATCH = 0.75
+
+
+def close_matches(identifier: str, candidates: list[str], n: int = 5, *, cutoff: float = 0.5) -> list[str]:
+    """Registered identifiers close to ``identifier``: case-insensitive prefix/substring hits, then fuzzy ones.
+
+    With ``cutoff=STRONG_MATCH`` only likely typos are returned (and substring hits of at least 4 characters).
+    """
     lowered = identifier.lower()
-    contains = [c for c in candidates if lowered and (lowered in c.lower() or c.lower() in lowered)]
-    fuzzy = difflib.get_close_matches(identifier, candidates, n=n, cutoff=0.5)
-    fuzzy_lower = difflib.get_close_matches(lowered, [c.lower() for c in candidates], n=n, cutoff=0.5)
+    shortest = 4 if cutoff >= STRONG_MATCH else 1
+    contains = [
+        c
+        for c in candidates
+        if lowered
+        and ((lowered in c.lower() and len(lowered) >= shortest) or (c.lower() in lowered and len(c) >= shortest))
+    ]
+    fuzzy = difflib.get_close_matches(identifier, candidates, n=n, cutoff=cutoff)
+    fuzzy_lower = difflib.get_close_matches(lowered, [c.lower() for c in candidates], n=n, cutoff=cutoff)
     by_lower = {c.lower(): c for c in candidates}
     ordered: list[str] = []
     for candidate in fuzzy + [by_lower[c] for c in fuzzy_lower] + sorted(contains, key=len):
         if candidate not in ordered:
             ordered.append(candidate)
     return ordered[:n]
+
+
+def suggest(identifier: str, candidates: list[str], *, plugin_directory_given: bool) -> list[str]:
+    """The close matches to show for an unknown ``identifier``.
+
+    Without any plugin directory, a loose resemblance is more likely an unrelated identifier than the one meant
+    (which probably lives in a plugin folder that was not given): then matches are shown only if at least one is
+    a likely typo (:data:`STRONG_MATCH`).
+    """
+    if not plugin_directory_given and not close_matches(identifier, candidates, cutoff=STRONG_MATCH):
+        return []
+    return close_matches(identifier, candidates)
 
 
 def _caller(depth: int) -> tuple[str, str | None]:
@@ -78,8 +105,9 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
     :class:`DuplicateRegistrationError` naming both places.
     """
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, listing: str | None = None) -> None:
         self.kind = kind
+        self.listing = listing or f"{kind}s"  #: the name to pass to ``brainscore list``
         self._entries: dict[str, Registration] = {}
         self._before_lookup: list[Callable[[], None]] = []
 
@@ -150,6 +178,15 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
             description = _module_description(module)
         self._entries[identifier] = Registration(identifier, factory, origin, module, description)
 
+    # --- snapshots (plugin discovery rolls back what a failed plugin registered) ----------------------------------
+    def snapshot(self) -> dict[str, Registration]:
+        """A copy of the current registrations (no discovery is triggered)."""
+        return dict(self._entries)
+
+    def restore(self, snapshot: dict[str, Registration]) -> None:
+        """Put back the registrations of ``snapshot``, dropping any made since."""
+        self._entries = dict(snapshot)
+
     # --- lookup --------------------------------------------------------------------------------------
     def add_lookup_hook(self, hook: Callable[[], None]) -> None:
         """Run ``hook`` (e.g. plugin discovery) before the first lookup or listing."""
@@ -165,11 +202,16 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
         try:
             return self._entries[identifier]
         except KeyError:
-            from .plugins import failed_plugins_note
+            raise self._unknown(identifier) from None
 
-            raise UnknownIdentifierError(
-                self.kind, identifier, close_matches(identifier, list(self._entries)), failed_plugins_note()
-            ) from None
+    def _unknown(self, identifier: str) -> UnknownIdentifierError:
+        """The error for an unknown identifier: close matches, or why its plugin may not have been loaded."""
+        from .plugins import failed_plugins_note, missing_plugin_directory_note
+
+        missing = missing_plugin_directory_note()
+        suggestions = suggest(identifier, list(self._entries), plugin_directory_given=not missing)
+        notes = [note for note in (failed_plugins_note(), "" if suggestions else missing) if note]
+        return UnknownIdentifierError(self.kind, identifier, suggestions, " ".join(notes), listing=self.listing)
 
     def load(self, identifier: str) -> T:
         """Build the object registered as ``identifier``."""
@@ -185,8 +227,8 @@ model_registry: Registry[Any] = Registry("model")
 benchmark_registry: Registry[Any] = Registry("benchmark")
 metric_registry: Registry[Any] = Registry("metric")
 ceiling_registry: Registry[Any] = Registry("ceiling")
-data_registry: Registry[Any] = Registry("dataset")
-stimulus_set_registry: Registry[Any] = Registry("stimulus set")
+data_registry: Registry[Any] = Registry("dataset", listing="data")
+stimulus_set_registry: Registry[Any] = Registry("stimulus set", listing="stimulus_sets")
 
 REGISTRIES: dict[str, Registry[Any]] = {
     "models": model_registry,

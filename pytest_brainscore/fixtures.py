@@ -17,7 +17,14 @@ from .session import session_key
 if TYPE_CHECKING:
     from brainscore_core import Score
 
-__all__ = ["benchmark", "brain_model", "brainscore_case", "brainscore_result", "brainscore_score"]
+__all__ = [
+    "benchmark",
+    "brain_model",
+    "brainscore_benchmark",
+    "brainscore_case",
+    "brainscore_result",
+    "brainscore_score",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -46,11 +53,26 @@ def brain_model(request: pytest.FixtureRequest) -> Any:
     return request.config.stash[session_key].model(case.model)
 
 
+def _benchmark(request: pytest.FixtureRequest, fixture: str) -> Any:
+    case = _case(request, fixture, "benchmark")
+    return request.config.stash[session_key].benchmark(case.benchmark)
+
+
 @pytest.fixture
 def benchmark(request: pytest.FixtureRequest) -> Any:
-    """The Benchmark of this test's pair (built once per session)."""
-    case = _case(request, "benchmark", "benchmark")
-    return request.config.stash[session_key].benchmark(case.benchmark)
+    """The Benchmark of this test's pair (built once per session).
+
+    With pytest-benchmark installed, only brainscore tests get this one (marked, or requesting another of this
+    plugin's fixtures); every other test keeps pytest-benchmark's ``benchmark``. :func:`brainscore_benchmark`
+    is the same fixture under a name no other plugin uses.
+    """
+    return _benchmark(request, "benchmark")
+
+
+@pytest.fixture
+def brainscore_benchmark(request: pytest.FixtureRequest) -> Any:
+    """The Benchmark of this test's pair (built once per session); ``benchmark`` without any ambiguity."""
+    return _benchmark(request, "brainscore_benchmark")
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from .coexistence import is_ours, route_benchmark_fixture
 from .options import BrainscoreOptions, split_identifiers
 from .records import Thresholds
-from .session import BrainscoreSession, SelectionError
+from .session import BrainscoreSession, SelectionError, is_brainscore_error
 
 __all__ = [
     "DEFAULT_RAW_RANGE",
@@ -29,16 +30,19 @@ __all__ = [
     "identifiers_for",
     "parametrize",
     "parse_marker",
+    "raise_deferred_error",
 ]
 
 MARKER = "brainscore"
 MARKER_KWARGS = ("model", "benchmark", "min_score", "max_score", "min_raw")
 #: The fixtures that need a (model, benchmark) pair from the marker or the command line.
-PAIR_FIXTURES = ("brain_model", "benchmark", "brainscore_result")
+PAIR_FIXTURES = ("brain_model", "benchmark", "brainscore_benchmark", "brainscore_result")
+#: Requesting one of these makes a test a brainscore test even without the marker (``benchmark`` alone does not:
+#: with pytest-benchmark installed, that name is pytest-benchmark's fixture for every other test).
+_BRAINSCORE_ONLY_FIXTURES = ("brain_model", "brainscore_benchmark", "brainscore_result")
 #: The range of raw scores unless a benchmark declares ``raw_range = (low, high)`` (checked only for ``min_raw``).
 DEFAULT_RAW_RANGE = (-1.0, 1.0)
 SCORE_RANGE = (0.0, 1.0)
-_FIXTURES_MODULE = "pytest_brainscore.fixtures"
 
 
 @dataclass(frozen=True)
@@ -128,11 +132,7 @@ def _our_pair_fixtures(metafunc: pytest.Metafunc) -> list[str]:
     definitions = getattr(metafunc, "_arg2fixturedefs", None)  # pytest keeps the resolved fixtures here
     if definitions is None:
         return requested
-    return [
-        name
-        for name in requested
-        if definitions.get(name) and getattr(definitions[name][-1].func, "__module__", None) == _FIXTURES_MODULE
-    ]
+    return [name for name in requested if definitions.get(name) and is_ours(definitions[name][-1])]
 
 
 def _raw_range(session: BrainscoreSession, benchmark: str) -> tuple[float, float]:
@@ -144,17 +144,53 @@ def _raw_range(session: BrainscoreSession, benchmark: str) -> tuple[float, float
 
 
 def parametrize(metafunc: pytest.Metafunc, session: BrainscoreSession) -> None:
-    """Parametrize a brainscore test over its pairs (``pytest_generate_tests``); other tests are left alone."""
+    """Parametrize a brainscore test over its pairs (``pytest_generate_tests``); other tests are left alone.
+
+    A test whose selection fails (bad marker arguments, an identifier or pattern matching nothing, a plugin
+    directory that cannot be read, a benchmark that cannot be built to check ``min_raw``) is not parametrized:
+    its error is kept and raised when the test is set up (:func:`raise_deferred_error`), so it fails alone and
+    every other test of the module still runs.
+    """
     mark = metafunc.definition.get_closest_marker(MARKER)
+    route_benchmark_fixture(metafunc, brainscore_test=mark is not None or _requests_brainscore_fixture(metafunc))
     fixtures = _our_pair_fixtures(metafunc)
     if mark is None and not fixtures:
         return
     where = metafunc.definition.nodeid
+    try:
+        cases = _cases(metafunc, session, mark, fixtures)
+    except pytest.fail.Exception as error:  # our usage errors: one line, as they are
+        session.defer_error(where, error)
+    except Exception as error:  # noqa: BLE001 - kept for the test's set-up, never swallowed
+        if is_brainscore_error(error):  # says what is wrong: one line naming the test
+            error = pytest.fail.Exception(f"{where}: {error}", pytrace=False)
+        session.defer_error(where, error)  # anything else is raised with its own traceback
+    else:
+        metafunc.parametrize("brainscore_case", [_param(case, metafunc.config) for case in cases])
+
+
+def raise_deferred_error(item: pytest.Item, session: BrainscoreSession) -> None:
+    """Fail ``item`` at set-up with the error its definition's selection raised at collection, if any."""
+    if not isinstance(item, pytest.Function) or item.parent is None:
+        return
+    session.raise_deferred_error(f"{item.parent.nodeid}::{item.originalname}")
+
+
+def _requests_brainscore_fixture(metafunc: pytest.Metafunc) -> bool:
+    return any(name in metafunc.fixturenames for name in _BRAINSCORE_ONLY_FIXTURES)
+
+
+def _cases(
+    metafunc: pytest.Metafunc, session: BrainscoreSession, mark: pytest.Mark | None, fixtures: list[str]
+) -> list[BrainscoreCase]:
+    """The test's cases; a wrong selection raises a ``pytest.fail`` exception with the message for the user."""
+    where = metafunc.definition.nodeid
     spec = parse_marker(mark, where) if mark is not None else MarkerSpec(None, None, Thresholds())
     options: BrainscoreOptions = session.options
     gated = mark is not None
+    wants_benchmark = {"brainscore_result", "benchmark", "brainscore_benchmark"} & set(fixtures)
     needs_model = gated or "brainscore_result" in fixtures or "brain_model" in fixtures
-    needs_benchmark = gated or "brainscore_result" in fixtures or "benchmark" in fixtures
+    needs_benchmark = gated or bool(wants_benchmark)
     model_patterns = spec.models or options.models
     benchmark_patterns = spec.benchmarks or options.benchmarks
     for needed, patterns, kind in (
@@ -176,8 +212,7 @@ def parametrize(metafunc: pytest.Metafunc, session: BrainscoreSession) -> None:
     if thresholds.min_raw is not None:
         for benchmark in benchmarks:
             _number(thresholds.min_raw, "min_raw", where, _raw_range(session, benchmark), f"{benchmark}'s raw scores")
-    cases = [BrainscoreCase(model, benchmark, thresholds, gated) for model in models for benchmark in benchmarks]
-    metafunc.parametrize("brainscore_case", [_param(case, metafunc.config) for case in cases])
+    return [BrainscoreCase(model, benchmark, thresholds, gated) for model in models for benchmark in benchmarks]
 
 
 def _param(case: BrainscoreCase, config: pytest.Config) -> Any:
@@ -207,6 +242,10 @@ def identifiers_for(session: BrainscoreSession, kind: str, patterns: Sequence[st
         return session.expand(kind, patterns, where)
     except SelectionError as error:
         raise pytest.UsageError(str(error)) from None
+    except Exception as error:
+        if is_brainscore_error(error):  # e.g. a BRAINSCORE_PLUGINS_PATH entry that is not a directory
+            raise pytest.UsageError(str(error)) from None
+        raise
 
 
 def case_of(item: pytest.Item) -> BrainscoreCase | None:

@@ -172,11 +172,13 @@ def _plugin_paths(config: pytest.Config, option: _Option) -> tuple[Path, ...]:
     if value is not None:
         parts = [p for v in value for p in re.split(rf"[,{re.escape(os.pathsep)}]", v) if p.strip()]
         paths = [(config.invocation_params.dir / Path(p.strip()).expanduser()).resolve() for p in parts]
+        source = option.flag
     else:
         paths = [Path(p).resolve() for p in config.getini(option.key)]
+        source = f"ini key {option.key}"
     for path in paths:
         if not path.is_dir():
-            raise pytest.UsageError(f"{option.flag}: plugin directory {path} does not exist or is not a directory.")
+            raise pytest.UsageError(f"{source}: plugin directory {path} does not exist or is not a directory.")
     return tuple(dict.fromkeys(paths))
 
 

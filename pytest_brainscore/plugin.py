@@ -8,15 +8,29 @@ from __future__ import annotations
 
 import pytest
 
-from . import gate, listing, marker, options, resources
+from . import coexistence, gate, listing, marker, options, resources
 from .baselines import Baseline, BaselineError
 from .controller import BrainscoreController
-from .fixtures import benchmark, brain_model, brainscore_case, brainscore_result, brainscore_score
+from .fixtures import (
+    benchmark,
+    brain_model,
+    brainscore_benchmark,
+    brainscore_case,
+    brainscore_result,
+    brainscore_score,
+)
 from .items import BrainscoreItem, generated_items, uses_plugin
 from .reporting import attach_records
-from .session import BrainscoreSession, is_incompatible, session_key
+from .session import BrainscoreSession, is_brainscore_error, is_incompatible, session_key
 
-__all__ = ["benchmark", "brain_model", "brainscore_case", "brainscore_result", "brainscore_score"]
+__all__ = [
+    "benchmark",
+    "brain_model",
+    "brainscore_benchmark",
+    "brainscore_case",
+    "brainscore_result",
+    "brainscore_score",
+]
 
 # Plugin authors' test.py files check their plugins with brainscore_core.testing's helpers; rewritten like test
 # modules, a failing helper check shows the compared values. This runs when pytest loads its plugins, before any
@@ -24,6 +38,7 @@ __all__ = ["benchmark", "brain_model", "brainscore_case", "brainscore_result", "
 pytest.register_assert_rewrite("brainscore_core.testing")
 
 CONTROLLER_NAME = "brainscore-controller"
+PYTEST_BENCHMARK = "benchmark"  #: pytest-benchmark's plugin name
 
 
 def _session(config: pytest.Config) -> BrainscoreSession:
@@ -41,6 +56,10 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     session = BrainscoreSession(options.resolve_options(config))
     try:
         listing.print_listing(session)
+    except Exception as error:
+        if is_brainscore_error(error):  # e.g. a BRAINSCORE_PLUGINS_PATH entry that is not a directory
+            raise pytest.UsageError(str(error)) from None
+        raise
     finally:
         session.close()
     return 0
@@ -61,14 +80,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[session_key] = BrainscoreSession(resolved, baseline)
     if not hasattr(config, "workerinput"):  # an xdist worker leaves reporting to the controller
         config.pluginmanager.register(BrainscoreController(resolved), CONTROLLER_NAME)
+    pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
+    if pytest_benchmark is not None:  # its `benchmark` fixture and ours (or a test module's), each to its tests
+        for name, shield in coexistence.shield_plugins(pytest_benchmark).items():
+            config.pluginmanager.register(shield, name)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if session_key in config.stash:
         config.stash[session_key].close()
-    controller = config.pluginmanager.get_plugin(CONTROLLER_NAME)
-    if controller is not None:
-        config.pluginmanager.unregister(controller)
+    for name in (CONTROLLER_NAME, *coexistence.shield_plugins()):
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -87,6 +111,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker.raise_deferred_error(item, _session(item.config))  # a wrong selection fails its own test only
     resources.skip_without_gpu(item, _session(item.config).options)
 
 

@@ -19,7 +19,7 @@ from .options import BrainscoreOptions
 if TYPE_CHECKING:
     from brainscore_core import Score
 
-__all__ = ["BrainscoreSession", "SelectionError", "is_incompatible", "session_key"]
+__all__ = ["BrainscoreSession", "SelectionError", "is_brainscore_error", "is_incompatible", "session_key"]
 
 
 class SelectionError(Exception):
@@ -37,6 +37,18 @@ class BrainscoreSession:
         self._models: dict[str, Any] = {}
         self._benchmarks: dict[str, Any] = {}
         self._scores: dict[tuple[str, str], Any] = {}  # a Score, or the exception scoring raised
+        self._deferred_errors: dict[str, tuple[Exception, Any]] = {}  # definition node id -> (error, traceback)
+
+    # --- selection errors, raised when the test is set up ----------------------------------------------------
+    def defer_error(self, definition: str, error: Exception) -> None:
+        """Keep the selection error of the test defined at node id ``definition`` for its set-up."""
+        self._deferred_errors[definition] = (error, error.__traceback__)
+
+    def raise_deferred_error(self, definition: str) -> None:
+        """Raise the selection error kept for ``definition`` (with its original traceback), if any."""
+        if definition in self._deferred_errors:
+            error, traceback = self._deferred_errors[definition]
+            raise error.with_traceback(traceback)
 
     # --- brainscore_core -------------------------------------------------------------------------------
     def core(self) -> Any:
@@ -91,14 +103,17 @@ class BrainscoreSession:
         return selected
 
     def _no_match_message(self, kind: str, pattern: str, identifiers: list[str], context: str) -> str:
-        from brainscore_core.plugins import failed_plugins_note
-        from brainscore_core.registry import close_matches
+        from brainscore_core.plugins import failed_plugins_note, missing_plugin_directory_note
+        from brainscore_core.registry import suggest
 
         what = "pattern" if _is_glob(pattern) else "identifier"
         message = f"{context}: no registered {kind} matches the {what} {pattern!r}."
-        close = close_matches(pattern.replace("*", "").replace("?", ""), identifiers)
+        missing = missing_plugin_directory_note("--brainscore-plugins=DIR")
+        close = suggest(pattern.replace("*", "").replace("?", ""), identifiers, plugin_directory_given=not missing)
         if close:
             message += " Close identifiers: " + ", ".join(close) + "."
+        elif missing:
+            message += " " + missing
         message += " Run `pytest --brainscore-list` to see them all."
         note = failed_plugins_note()
         return f"{message} {note}" if note else message
@@ -137,6 +152,12 @@ def is_incompatible(error: BaseException) -> bool:
     """Whether ``error`` says that a model lacks what a benchmark needs (never imports brainscore_core)."""
     errors = sys.modules.get("brainscore_core.errors")
     return errors is not None and isinstance(error, errors.IncompatibleModelError)
+
+
+def is_brainscore_error(error: BaseException) -> bool:
+    """Whether ``error`` is one of brainscore_core's own errors (never imports brainscore_core)."""
+    errors = sys.modules.get("brainscore_core.errors")
+    return errors is not None and isinstance(error, errors.BrainScoreError)
 
 
 def _is_glob(pattern: str) -> bool:

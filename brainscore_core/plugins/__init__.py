@@ -12,6 +12,7 @@ from .discovery import (
     failed_plugins_note,
     import_plugin_folder,
     iter_plugin_folders,
+    missing_plugin_directory_note,
     plugin_directories,
     plugin_manager,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "hookspec",
     "import_plugin_folder",
     "iter_plugin_folders",
+    "missing_plugin_directory_note",
     "plugin_directories",
     "plugin_manager",
 ]

@@ -5,17 +5,25 @@ directory holds kind folders ``data/``, ``metrics/``, ``benchmarks/``, ``models/
 sub-folder; a directory that is itself a plugin folder, or that holds plugin folders directly, works too.
 Discovery imports each plugin's ``__init__.py`` (registering zero-argument factories), never builds a model or
 loads data. It runs once, on the first lookup; :func:`add_plugin_directories` adds directories later.
+
+Each plugin is imported (and each entry point loaded and called) on its own: what it prints goes to stderr, so
+stdout stays for the caller's output (``brainscore score --json``); if it raises anything but
+``KeyboardInterrupt`` (``SystemExit`` included), the identifiers it registered are removed again and the failure
+is recorded (:func:`failed_plugins`) with a warning naming the plugin, and discovery goes on with the others.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
+import importlib.metadata
 import importlib.util
 import os
 import sys
 import traceback
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -35,6 +43,7 @@ __all__ = [
     "failed_plugins_note",
     "import_plugin_folder",
     "iter_plugin_folders",
+    "missing_plugin_directory_note",
     "plugin_directories",
     "plugin_manager",
 ]
@@ -46,7 +55,7 @@ _SYNTHETIC_ROOT = "brainscore_plugins"
 
 @dataclass(frozen=True)
 class PluginFailure:
-    """A plugin that raised while being imported."""
+    """A plugin that raised while being imported: its folder, or the distribution of an entry point."""
 
     location: str
     error: str
@@ -58,6 +67,7 @@ _extra_directories: list[Path] = []
 _imported_folders: set[Path] = set()
 _failures: list[PluginFailure] = []
 _plugin_manager = None
+_distributions: dict[str, str] = {}  # entry-point plugin name -> its distribution's name
 
 
 def builtin_plugin_root() -> Path | None:
@@ -70,7 +80,17 @@ def builtin_plugin_root() -> Path | None:
 
 def _env_directories() -> list[Path]:
     raw = os.environ.get(ENV_PLUGINS_PATH, "")
-    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+    return [Path(p.strip()).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+
+
+def _check_env_directories() -> None:
+    """Refuse a ``BRAINSCORE_PLUGINS_PATH`` entry that is not a directory, naming the variable."""
+    for directory in _env_directories():
+        if not directory.is_dir():
+            raise PluginError(
+                f"{ENV_PLUGINS_PATH}: plugin directory {directory} does not exist or is not a directory; "
+                "fix the variable or unset it."
+            )
 
 
 def plugin_directories() -> list[Path]:
@@ -138,22 +158,89 @@ def import_plugin_folder(folder: Path) -> ModuleType:
     return module
 
 
+@contextlib.contextmanager
+def _isolated(what: str, location: str) -> Iterator[None]:
+    """Run one plugin's import or hook: its stdout goes to stderr, and a failure is recorded, not raised.
+
+    On any exception (``SystemExit`` included) the registrations it made are rolled back; ``KeyboardInterrupt``
+    is rolled back too, then re-raised: the user stopped the run.
+    """
+    snapshots = {kind: registry.snapshot() for kind, registry in REGISTRIES.items()}
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    except BaseException as error:  # one broken plugin must not hide (or stop) all the others
+        for kind, registry in REGISTRIES.items():
+            registry.restore(snapshots[kind])
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        failure = PluginFailure(location, f"{type(error).__name__}: {error}", traceback.format_exc())
+        _failures.append(failure)
+        filename, lineno = _where(error, Path(location))
+        warnings.warn_explicit(f"{what} failed to load: {failure.error}", RuntimeWarning, filename, lineno)
+
+
+def _where(error: BaseException, folder: Path) -> tuple[str, int]:
+    """The plugin's own line that failed (the innermost frame inside ``folder``), for the warning's location."""
+    if isinstance(error, SyntaxError) and error.filename:
+        return error.filename, error.lineno or 1
+    frames = [
+        frame for frame in traceback.extract_tb(error.__traceback__) if Path(frame.filename).is_relative_to(folder)
+    ]
+    if frames:
+        return frames[-1].filename, frames[-1].lineno or 1
+    init = folder / "__init__.py"
+    return (str(init), 1) if init.is_file() else (__file__, 1)
+
+
 def _import_folders(directory: Path) -> None:
     for folder in iter_plugin_folders(directory):
         resolved = folder.resolve()
         if resolved in _imported_folders:
             continue
         _imported_folders.add(resolved)
-        try:
+        with _isolated(f"Plugin {resolved}", str(resolved)):
             import_plugin_folder(resolved)
-        except Exception as error:  # noqa: BLE001 - one broken plugin must not hide all the others
-            failure = PluginFailure(str(resolved), f"{type(error).__name__}: {error}", traceback.format_exc())
-            _failures.append(failure)
-            warnings.warn(f"Plugin {resolved} failed to load: {failure.error}", RuntimeWarning, stacklevel=3)
+
+
+def _load_entry_points(manager) -> None:
+    """Register every ``brainscore`` entry point on its own; a broken one is recorded under its distribution."""
+    from .hookspecs import PROJECT_NAME
+
+    for distribution in importlib.metadata.distributions():
+        for entry_point in distribution.entry_points:
+            if entry_point.group != PROJECT_NAME:
+                continue
+            if manager.get_plugin(entry_point.name) is not None or manager.is_blocked(entry_point.name):
+                continue
+            name = distribution.metadata["Name"] or entry_point.value
+            with _isolated(f"Entry point {entry_point.name!r} of distribution {name!r}", name):
+                manager.register(entry_point.load(), name=entry_point.name)
+                _distributions[entry_point.name] = name
+
+
+def _call_each(manager, hook: str, **kwargs: object) -> list[tuple[object, str]]:
+    """Call ``hook`` on each entry-point plugin on its own, in pluggy's order: ``(result, distribution)`` pairs.
+
+    A plugin whose hook raises is recorded under its distribution's name and left out.
+    """
+    results: list[tuple[object, str]] = []
+    for implementation in reversed(getattr(manager.hook, hook).get_hookimpls()):
+        name = _distributions.get(implementation.plugin_name, implementation.plugin_name)
+        with _isolated(f"Hook {hook} of distribution {name!r}", name):
+            results.append((implementation.function(*(kwargs[arg] for arg in implementation.argnames)), name))
+    return results
+
+
+def _import_hooked_directories(manager) -> None:
+    for directories, name in _call_each(manager, "brainscore_plugin_directories"):
+        for directory in directories or []:
+            with _isolated(f"Plugin directory {directory} (from distribution {name!r})", name):
+                _import_folders(Path(directory))
 
 
 def plugin_manager():
-    """The pluggy PluginManager holding entry-point plugins (created on first use)."""
+    """The pluggy PluginManager holding entry-point plugins (created on first use, each loaded on its own)."""
     global _plugin_manager  # noqa: PLW0603 - one manager per process, created on first use
     if _plugin_manager is None:
         import pluggy
@@ -162,11 +249,7 @@ def plugin_manager():
 
         manager = pluggy.PluginManager(PROJECT_NAME)
         manager.add_hookspecs(BrainscoreHookSpecs)
-        try:
-            manager.load_setuptools_entrypoints(PROJECT_NAME)
-        except Exception as error:  # noqa: BLE001 - a broken third-party entry point must not stop discovery
-            _failures.append(PluginFailure("entry points", f"{type(error).__name__}: {error}", traceback.format_exc()))
-            warnings.warn(f"Loading 'brainscore' entry points failed: {error}", RuntimeWarning, stacklevel=2)
+        _load_entry_points(manager)
         _plugin_manager = manager
     return _plugin_manager
 
@@ -177,6 +260,7 @@ def discover() -> None:
         return
     _state["running"] = True
     try:
+        _check_env_directories()
         importlib.import_module("brainscore_core.metrics")  # built-in metrics and ceilings
         root = builtin_plugin_root()
         if root is not None:
@@ -184,11 +268,9 @@ def discover() -> None:
         for directory in plugin_directories():
             _import_folders(directory)
         manager = plugin_manager()
-        for directories in manager.hook.brainscore_plugin_directories():
-            for directory in directories or []:
-                _import_folders(Path(directory))
+        _import_hooked_directories(manager)
         if not _state.get("entry_points_registered"):
-            manager.hook.brainscore_register(registries=REGISTRIES)
+            _call_each(manager, "brainscore_register", registries=REGISTRIES)
             _state["entry_points_registered"] = True
         _state["discovered"] = True
     finally:
@@ -216,6 +298,19 @@ def add_plugin_directories(*directories: str | os.PathLike[str]) -> None:
 def failed_plugins() -> list[PluginFailure]:
     """Plugins that raised on import (their error is also issued as a warning)."""
     return list(_failures)
+
+
+_BOTH_FRONT_ENDS = "--plugins=DIR (brainscore) or --brainscore-plugins=DIR (pytest)"
+
+
+def missing_plugin_directory_note(option: str = _BOTH_FRONT_ENDS) -> str:
+    """Why an identifier from a plugin folder may be missing: no plugin directory was given (else empty)."""
+    if plugin_directories():
+        return ""
+    return (
+        f"No plugin directory was given; pass {option} or set {ENV_PLUGINS_PATH} "
+        "(the directory holding its plugin folder) if it comes from a plugin."
+    )
 
 
 def failed_plugins_note() -> str:

@@ -136,7 +136,7 @@ def test_a_projects_own_fixtures_and_parameters_with_the_same_names_are_left_alo
     pytester.runpytest().assert_outcomes(passed=5)
 
 
-def test_pair_fixture_without_any_selection_is_a_usage_error(pytester: pytest.Pytester) -> None:
+def test_pair_fixture_without_any_selection_fails_the_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         def test_needs_model(brain_model):
@@ -144,7 +144,7 @@ def test_pair_fixture_without_any_selection_is_a_usage_error(pytester: pytest.Py
         """
     )
     result = pytester.runpytest()
-    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         ["*test_needs_model: no model selected: *--brainscore-model=ID (ini key brainscore_model)."]
     )

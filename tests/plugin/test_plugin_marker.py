@@ -1,4 +1,4 @@
-"""The brainscore marker: parametrization and ids, thresholds and their message, usage errors at collection."""
+"""The brainscore marker: parametrization and ids, thresholds and their message, usage errors failing their test."""
 
 import pytest
 from toy_expectations import TOY_CEILING, TOY_LEVELS
@@ -135,7 +135,8 @@ def test_class_level_marker_applies_to_its_methods(toy: pytest.Pytester) -> None
     result.stdout.fnmatch_lines(["*TestAlignment::test_score[[]toy_good-ToyLab2024.IT-mean[]] PASSED*"])
 
 
-# --- usage errors at collection (validation runs before any registry lookup, so in-process is fine) ----------
+# --- usage errors: the marked test fails alone, at set-up (validation runs before any registry lookup, so
+# in-process is fine) -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("marker", "message"),
     [
@@ -152,7 +153,7 @@ def test_class_level_marker_applies_to_its_methods(toy: pytest.Pytester) -> None
         ('model=[], benchmark="b"', "model= must be an identifier*got []."),
     ],
 )
-def test_marker_misuse_is_a_collection_error(pytester: pytest.Pytester, marker: str, message: str) -> None:
+def test_marker_misuse_is_a_setup_error(pytester: pytest.Pytester, marker: str, message: str) -> None:
     pytester.makepyfile(
         f"""
         import pytest
@@ -163,8 +164,8 @@ def test_marker_misuse_is_a_collection_error(pytester: pytest.Pytester, marker: 
         """
     )
     result = pytester.runpytest()
-    assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines(["*ERROR collecting*", f"brainscore marker on test_*.py::test_x: {message}"])
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_x*", f"brainscore marker on test_*.py::test_x: {message}"])
 
 
 @pytest.mark.parametrize(
@@ -194,11 +195,11 @@ def test_pattern_matching_nothing_lists_close_identifiers(toy: pytest.Pytester, 
         """
     )
     result = toy.runpytest_subprocess()
-    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([f"test_selection.py::test_x: {message}"])
 
 
-def test_min_raw_outside_the_benchmarks_raw_range_is_a_usage_error(toy: pytest.Pytester) -> None:
+def test_min_raw_outside_the_benchmarks_raw_range_fails_the_test(toy: pytest.Pytester) -> None:
     toy.makepyfile(
         test_raw="""
         import pytest
@@ -209,7 +210,7 @@ def test_min_raw_outside_the_benchmarks_raw_range_is_a_usage_error(toy: pytest.P
         """
     )
     result = toy.runpytest_subprocess()
-    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [
             (
@@ -220,7 +221,7 @@ def test_min_raw_outside_the_benchmarks_raw_range_is_a_usage_error(toy: pytest.P
     )
 
 
-def test_marker_without_model_and_no_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
+def test_marker_without_model_and_no_option_fails_the_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         import pytest
@@ -231,7 +232,7 @@ def test_marker_without_model_and_no_option_is_a_usage_error(pytester: pytest.Py
         """
     )
     result = pytester.runpytest()
-    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         ["*test_x: no model selected: pass model=... to @pytest.mark.brainscore, or --brainscore-model=ID*"]
     )
