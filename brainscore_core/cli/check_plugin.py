@@ -347,8 +347,8 @@ def _check_benchmark_data(report: PluginReport, identifier: str, benchmark: Any,
         except Exception as error:  # noqa: BLE001 - any error while loading the plugin's data is a failed check
             fix = _fix_hint(error, folder, neutral) or (
                 f'Load it yourself from another folder (python -c "import brainscore_core as b; '
-                f"b.load_benchmark('{identifier}').{name.split('[')[0].lstrip('_')}\") to debug; paths must be "
-                "relative to the plugin folder: use Path(__file__).parent / ..."
+                f"b.load_benchmark('{identifier}')\", then its {name}) to debug; paths must be relative to the "
+                "plugin folder: use Path(__file__).parent / ..."
             )
             report.add(f"benchmark {identifier} data", False, f"loading {name} raised {_failure(error)}", fix)
             return
@@ -366,10 +366,10 @@ def _check_build(report: PluginReport, kind: str, registration: Registration, fo
     try:
         problem = factory_problem(registration.factory)
         if problem is not None:
-            raise _FactoryError(f"the factory {problem}; registries call factories without arguments")
+            raise _FactoryError(f"factory {problem}, but registries call factories without arguments")
         built = _load_checked(registration.factory)
         if built is None:
-            raise _FactoryError("the factory returned None")
+            raise _FactoryError("factory returned None")
         if kind == "models" and callable(getattr(built, "check_layers", None)):
             built.check_layers()  # a region_layer_map edited after construction
     except Exception as error:  # noqa: BLE001 - any error in the plugin's factory is a failed check, reported
@@ -384,7 +384,8 @@ def _check_build(report: PluginReport, kind: str, registration: Registration, fo
                 f"Run the factory yourself (python -c \"import brainscore_core as b; b.{loader}('{identifier}')\")"
                 " to debug."
             )
-        report.add(f"build {identifier}", False, f"building it raised {_failure(error)}", fix)
+        what = f"its {error}" if isinstance(error, _FactoryError) else f"building it raised {_failure(error)}"
+        report.add(f"build {identifier}", False, what, fix)
         return
     _check_built(report, kind, identifier, built)
     if kind == "benchmarks" and callable(built):

@@ -217,7 +217,7 @@ def test_region_layer_map_naming_a_missing_layer_fails(tmp_path):
 )
 def test_factory_that_needs_an_argument_or_returns_none_fails(tmp_path, factory, expected):
     name, message, fix = _only_failure(check_plugin(_model_plugin(tmp_path, "bad_factory", factory=factory)))
-    assert name == "build toy-bad_factory" and expected in message
+    assert name == "build toy-bad_factory" and message.startswith("its factory ") and expected in message
     assert fix.startswith("Register a zero-argument callable that returns the object")
 
 
@@ -256,3 +256,13 @@ def test_test_py_loads_count_only_brainscore_core_loaders(tmp_path):
     )
     name, message, _ = _only_failure(check_plugin(folder, build=False))
     assert name == "test.py" and message.endswith("loads identifiers nobody registers: models:nobody-registers-this")
+
+
+def test_data_error_that_is_not_about_a_file_gets_a_debugging_hint(tmp_path):
+    folder = _benchmark_plugin(tmp_path, "raise_bench", data='HERE / "responses.npy"')
+    module = folder / "benchmark.py"
+    module.write_text(module.read_text().replace('np.load(HERE / "responses.npy")', "1 / 0"))
+    name, message, fix = _only_failure(check_plugin(folder))
+    assert name == "benchmark Toy.raise_bench data"
+    assert message == "loading responses raised ZeroDivisionError: division by zero"
+    assert fix.startswith("Load it yourself from another folder") and "load_benchmark('Toy.raise_bench')" in fix
