@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 
 from .. import __version__
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
 
 EXIT_BROKEN_PIPE = 141  #: 128 + SIGPIPE: the reader closed the pipe (e.g. ``| head``)
 LISTABLE = ("models", "benchmarks", "metrics", "ceilings", "data", "stimulus_sets")
