@@ -34,6 +34,7 @@ from .errors import (
     PluginError,
     StimulusError,
     UnknownIdentifierError,
+    UnknownLayerError,
 )
 from .loading import load_benchmark, load_ceiling, load_dataset, load_metric, load_model, load_stimulus_set
 from .registry import (
@@ -77,6 +78,7 @@ __all__ = [
     "StimulusSet",
     "Task",
     "UnknownIdentifierError",
+    "UnknownLayerError",
     "align_by_stimulus",
     "average_repetitions",
     "behavioral_assembly",

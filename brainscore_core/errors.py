@@ -17,6 +17,7 @@ __all__ = [
     "PluginError",
     "StimulusError",
     "UnknownIdentifierError",
+    "UnknownLayerError",
 ]
 
 
@@ -41,6 +42,19 @@ class UnknownIdentifierError(BrainScoreError, LookupError):
         if note:
             message += " " + note
         super().__init__(message)
+
+
+class UnknownLayerError(BrainScoreError, ValueError):
+    """A model's configuration (e.g. ``region_layer_map``) names a layer its network does not have."""
+
+    def __init__(self, model_identifier: str, layer: str, where: str, suggestions: list[str], fix: str) -> None:
+        self.model_identifier = model_identifier
+        self.layer = layer
+        self.suggestions = list(suggestions)
+        message = f"Model {model_identifier!r} {where} layer {layer!r}, which its network does not have."
+        if self.suggestions:
+            message += " Did you mean: " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(f"{message} {fix}")
 
 
 class DuplicateRegistrationError(BrainScoreError):

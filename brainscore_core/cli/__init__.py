@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .. import __version__
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
 
+EXIT_BROKEN_PIPE = 141  #: 128 + SIGPIPE: the reader closed the pipe (e.g. ``| head``)
 LISTABLE = ("models", "benchmarks", "metrics", "ceilings", "data", "stimulus_sets")
 
 
@@ -60,8 +63,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", help="torch device, e.g. cpu or cuda (default: CUDA when present)")
 
 
-def _apply_run_options(args: argparse.Namespace) -> None:
+@contextlib.contextmanager
+def _run_options(args: argparse.Namespace) -> Iterator[None]:
+    """Apply ``--no-cache``, ``--cache-dir`` and ``--device`` for the command's duration, after checking the
+    settings in force (options or environment) before any work starts."""
     from ..config import configure
+    from .options import check_cache_dir, check_device
 
     changes: dict[str, object] = {}
     if getattr(args, "no_cache", False):
@@ -70,12 +77,34 @@ def _apply_run_options(args: argparse.Namespace) -> None:
         changes["cache_dir"] = args.cache_dir
     if getattr(args, "device", None):
         changes["device"] = args.device
-    if changes:
-        configure(**changes)
+    with configure(**changes) as current:
+        if args.command in ("score", "demo", "cache"):
+            if current.cache_enabled or args.command == "cache":
+                source = "--cache-dir" if getattr(args, "cache_dir", None) else "BRAINSCORE_HOME"
+                check_cache_dir(current.cache_dir, source)
+            if args.command != "cache":
+                check_device(current.device, "--device" if getattr(args, "device", None) else "BRAINSCORE_DEVICE")
+        yield
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise on a closed pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (e.g. captured): nothing left to flush
+        pass
+    finally:
+        os.close(devnull)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``brainscore`` console script; returns the exit status."""
+    """Entry point of the ``brainscore`` console script; returns the exit status.
+
+    Usage errors and every :class:`~brainscore_core.errors.BrainScoreError` print one line ``error: ...`` and
+    exit with 2; a reader that closes the pipe early (``brainscore cache info | head``) ends the command quietly
+    with 141 (128 + SIGPIPE, what the shell reports for tools stopped by a closed pipe).
+    """
     args = build_parser().parse_args(argv)
     from ..errors import BrainScoreError
     from ..plugins import add_plugin_directories
@@ -83,13 +112,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.plugins:
             add_plugin_directories(*args.plugins)
-        _apply_run_options(args)
         from . import commands
 
-        return commands.run(args)
+        with _run_options(args):
+            status = commands.run(args)
+            sys.stdout.flush()  # a closed pipe raises here, inside the handler, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except BrainScoreError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_one_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())

@@ -7,20 +7,36 @@ Each check reports in plain words what it found and, when it fails, how to fix i
 3. it registers at least one identifier, and every registration written in the source actually executes;
 4. ``test.py`` exists, compiles and loads only identifiers the plugin registers (or that are registered elsewhere);
 5. ``requirements.txt``, if present, parses;
-6. every registered object builds and answers its interface (models: the BrainModel interface and its own
-   identifier; benchmarks: identifier, version, parent, visual degrees; metrics/ceilings: callable).
+6. every registered object builds and answers its interface (models: the BrainModel interface, its own
+   identifier, and layers that exist; benchmarks: identifier, version, parent, visual degrees;
+   metrics/ceilings: callable; data and stimulus sets load, with every image file present);
+7. every benchmark loads its data and stimuli (its ``stimuli``, its public properties and the zero-argument
+   loaders it keeps), with every image file present.
+
+Builds and loads run from an empty temporary directory, so a path relative to the current directory fails
+here as it would for anyone else. A missing file gets a fix that names the right folder level.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import difflib
+import functools
+import inspect
 import os
+import re
+import tempfile
 import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..errors import UnknownLayerError
 from ..plugins.discovery import KINDS, ensure_discovered, import_plugin_folder
 from ..registry import REGISTRIES, Registration
+from .building import factory_problem
 
 __all__ = ["Check", "PluginReport", "check_plugin"]
 
@@ -110,12 +126,24 @@ def _static_registrations(folder: Path) -> tuple[dict[str, set[str]], bool]:
 
 
 def _test_loads(test_file: Path) -> dict[str, set[str]]:
-    """Literal identifiers ``test.py`` loads with ``load_model('x')`` and friends."""
+    """Literal identifiers ``test.py`` loads with ``load_model('x')``, ``brainscore_core.load_model('x')`` and
+    friends (a plugin's own ``loaders.load_stimulus_set('x')`` is not one of them)."""
     loads: dict[str, set[str]] = {}
     tree = ast.parse(test_file.read_text(encoding="utf-8"), filename=str(test_file))
+    modules = {
+        alias.asname or alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name.split(".")[0] == "brainscore_core"
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                name = node.func.attr if isinstance(owner, ast.Name) and owner.id in modules else None
+            else:
+                name = getattr(node.func, "id", None)
             if name in _LOADERS and isinstance(node.args[0].value, str):
                 loads.setdefault(_LOADERS[name], set()).add(node.args[0].value)
     return loads
@@ -182,23 +210,190 @@ def _locate(path: Path, report: PluginReport) -> Path | None:
     return path
 
 
-def _check_build(report: PluginReport, kind: str, registration: Registration) -> None:
-    identifier = registration.identifier
-    try:
-        built = registration.factory()
-    except Exception as error:  # noqa: BLE001 - any error in the plugin's factory is a failed check, reported
-        last = traceback.format_exception_only(type(error), error)[-1].strip()
-        fix = (
-            "Install the missing package and list it in requirements.txt."
-            if isinstance(error, ImportError)
-            else (
-                'Run the factory yourself (python -c "import brainscore_core as b; b.load_'
-                + {"models": "model", "benchmarks": "benchmark"}.get(kind, "dataset")
-                + f"('{identifier}')\") to debug."
+class _FactoryError(Exception):
+    """A registered factory needs arguments or returned None."""
+
+
+@contextlib.contextmanager
+def _neutral_directory() -> Iterator[Path]:
+    """Run the block from an empty temporary directory, so paths relative to the current directory fail here
+    as they will for everyone who runs the plugin from elsewhere."""
+    previous = Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="brainscore-check-") as empty:
+        os.chdir(empty)
+        try:
+            yield Path(empty).resolve()
+        finally:
+            os.chdir(previous)
+
+
+_PATH_TOKEN = re.compile(r"[^\s'\"(),;]+")
+
+
+def _mentioned_paths(error: BaseException) -> list[Path]:
+    """File paths an error names: ``OSError.filename`` and path-like words of its message."""
+    found: list[str] = []
+    if isinstance(error, OSError) and error.filename:
+        found.append(os.fspath(error.filename))
+    for token in _PATH_TOKEN.findall(str(error)):
+        token = token.rstrip(".:")
+        if ("/" in token or os.sep in token or re.search(r"\.[A-Za-z0-9]{1,5}$", token)) and "://" not in token:
+            found.append(token)
+    unique: list[Path] = []
+    for text in found:
+        if Path(text) not in unique:
+            unique.append(Path(text))
+    return unique
+
+
+def _missing_file_hint(path: Path, folder: Path, neutral: Path) -> str | None:
+    """How to fix a path that does not exist, naming the right folder level; None if ``path`` exists."""
+    if path.is_absolute() and path.is_relative_to(neutral):
+        path = path.relative_to(neutral)  # resolved against the (empty) current directory
+    if path.is_absolute() and path.exists():
+        return None
+    use = "paths must be relative to the plugin folder: use Path(__file__).parent / ..."
+    given_relative = not path.is_absolute()
+    if given_relative:
+        if (folder / path).exists():
+            return (
+                f"{str(path)!r} is resolved against the current directory, not the plugin folder; {use}"
+                f" (here Path(__file__).parent / {path.as_posix()!r})."
             )
+        path = folder / path
+    if path.parent.is_dir():
+        close = difflib.get_close_matches(path.name, sorted(p.name for p in path.parent.iterdir()), n=3)
+        if close:
+            return f"{path.name!r} is not in {path.parent}; did you mean {', '.join(repr(c) for c in close)}?"
+    found = [p for p in folder.rglob(path.name) if p != path][:1]
+    if found:
+        level = found[0].parent.relative_to(folder).as_posix()
+        return (
+            f"{path.name!r} is not at {path} but at {found[0]}: point the path at that folder level, "
+            f"Path(__file__).parent / {level!r}; {use}"
         )
-        report.add(f"build {identifier}", False, f"building it raised {last}", fix)
+    if not given_relative and path.is_relative_to(folder):
+        return f"{path} does not exist and no file named {path.name!r} is in the plugin folder {folder}; {use}"
+    return None  # a file outside the plugin (e.g. downloaded weights): the error's own message says more
+
+
+def _fix_hint(error: BaseException, folder: Path, neutral: Path) -> str | None:
+    """A fix naming the right folder level for an error about a missing file, or None."""
+    for path in _mentioned_paths(error):
+        try:
+            hint = _missing_file_hint(path, folder, neutral)
+        except (OSError, ValueError):
+            continue
+        if hint is not None:
+            return hint
+    return None
+
+
+def _describe(value: Any) -> str:
+    if hasattr(value, "stimulus_ids"):
+        return f"{len(value)} stimuli"
+    sizes = getattr(value, "sizes", None)
+    if sizes is not None:
+        return " x ".join(f"{size} {dim}" for dim, size in dict(sizes).items()) or "a scalar"
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple):
+        return f"{type(value).__name__} of shape {shape}"
+    return type(value).__name__
+
+
+def _is_loader(value: Any) -> bool:
+    """A zero-argument loader stored on a benchmark (the lazy-loading convention of ``Benchmark``)."""
+    plain = inspect.isfunction(value) or inspect.ismethod(value) or isinstance(value, functools.partial)
+    return plain and factory_problem(value) is None
+
+
+def _data_loads(benchmark: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
+    """``(name, load)`` for what a benchmark shows and compares with: its ``stimuli``, its other public
+    properties (``ceiling`` excepted: computing it is not a check of the files) and the zero-argument loaders
+    left on the instance (also inside dicts, e.g. one loader per session)."""
+    properties = [name for name, _ in inspect.getmembers(type(benchmark), lambda m: isinstance(m, property))]
+    for name in sorted(properties, key=lambda n: n != "stimuli"):
+        if name.startswith("_") or name == "ceiling":
+            continue
+        if name == "stimuli" and getattr(benchmark, "_stimuli", "") is None:
+            continue  # the benchmark declares no stimuli
+        yield name, functools.partial(getattr, benchmark, name)
+    for attribute, value in list(vars(benchmark).items()):
+        if _is_loader(value):
+            yield attribute, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _is_loader(item):
+                    yield f"{attribute}[{key!r}]", item
+
+
+def _load_checked(load: Callable[[], Any]) -> Any:
+    value = load()
+    verify = getattr(value, "verify", None)
+    if hasattr(value, "stimulus_ids") and callable(verify):
+        verify()  # every image file exists (and matches its declared sha256)
+    return value
+
+
+def _failure(error: BaseException) -> str:
+    return traceback.format_exception_only(type(error), error)[-1].strip()
+
+
+def _check_benchmark_data(report: PluginReport, identifier: str, benchmark: Any, folder: Path, neutral: Path) -> None:
+    loaded: list[str] = []
+    for name, load in _data_loads(benchmark):
+        try:
+            value = _load_checked(load)
+        except Exception as error:  # noqa: BLE001 - any error while loading the plugin's data is a failed check
+            fix = _fix_hint(error, folder, neutral) or (
+                f'Load it yourself from another folder (python -c "import brainscore_core as b; '
+                f"b.load_benchmark('{identifier}')\", then its {name}) to debug; paths must be relative to the "
+                "plugin folder: use Path(__file__).parent / ..."
+            )
+            report.add(f"benchmark {identifier} data", False, f"loading {name} raised {_failure(error)}", fix)
+            return
+        loaded.append(f"{name} ({_describe(value)})")
+    report.add(
+        f"benchmark {identifier} data",
+        True,
+        "loads " + ", ".join(loaded) if loaded else "declares no data or stimuli to load",
+    )
+
+
+def _check_build(report: PluginReport, kind: str, registration: Registration, folder: Path, neutral: Path) -> None:
+    identifier = registration.identifier
+    loader = {value: key for key, value in _LOADERS.items()}[kind]
+    try:
+        problem = factory_problem(registration.factory)
+        if problem is not None:
+            raise _FactoryError(f"factory {problem}, but registries call factories without arguments")
+        built = _load_checked(registration.factory)
+        if built is None:
+            raise _FactoryError("factory returned None")
+        if kind == "models" and callable(getattr(built, "check_layers", None)):
+            built.check_layers()  # a region_layer_map edited after construction
+    except Exception as error:  # noqa: BLE001 - any error in the plugin's factory is a failed check, reported
+        if isinstance(error, ImportError):
+            fix = "Install the missing package and list it in requirements.txt."
+        elif isinstance(error, UnknownLayerError):
+            fix = "Name one of the network's layers (see the close matches above) in region_layer_map or layers=."
+        elif isinstance(error, _FactoryError):
+            fix = f"Register a zero-argument callable that returns the object, e.g. lambda: build({identifier!r})."
+        else:
+            fix = _fix_hint(error, folder, neutral) or (
+                f"Run the factory yourself (python -c \"import brainscore_core as b; b.{loader}('{identifier}')\")"
+                " to debug."
+            )
+        what = f"its {error}" if isinstance(error, _FactoryError) else f"building it raised {_failure(error)}"
+        report.add(f"build {identifier}", False, what, fix)
         return
+    _check_built(report, kind, identifier, built)
+    if kind == "benchmarks" and callable(built):
+        _check_benchmark_data(report, identifier, built, folder, neutral)
+
+
+def _check_built(report: PluginReport, kind: str, identifier: str, built: Any) -> None:
+    """The built object answers its kind's interface."""
     if kind == "models":
         from ..brain_model import BrainModel
 
@@ -248,7 +443,7 @@ def _check_build(report: PluginReport, kind: str, registration: Registration) ->
             "Return a callable metric(source, target) -> Score.",
         )
     else:
-        report.add(f"{kind} {identifier}", built is not None, "loads", "The factory returned None.")
+        report.add(f"{kind} {identifier}", True, f"loads ({_describe(built)})")
 
 
 def check_plugin(path: str | os.PathLike[str], *, build: bool = True) -> PluginReport:
@@ -358,7 +553,8 @@ def check_plugin(path: str | os.PathLike[str], *, build: bool = True) -> PluginR
         )
 
     if build:
-        for kind, registrations in registered.items():
-            for registration in registrations:
-                _check_build(report, kind, registration)
+        with _neutral_directory() as neutral:
+            for kind, registrations in registered.items():
+                for registration in registrations:
+                    _check_build(report, kind, registration, folder, neutral)
     return report

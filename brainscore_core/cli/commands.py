@@ -39,8 +39,11 @@ def _list(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     from ..scoring import score
+    from .building import build_registered
 
-    result = score(args.model, args.benchmark)
+    model = build_registered("models", args.model)
+    benchmark = build_registered("benchmarks", args.benchmark)
+    result = score(model, benchmark)
     if args.json:
         print(result.to_json(indent=2))
     else:

@@ -58,10 +58,15 @@ def run_demo(
     """Score each selected model on each selected benchmark, print a table and write JSON results.
 
     Pairs where the model lacks a needed capability are listed as skipped; models that cannot be built (e.g.
-    missing pretrained weights) are listed as unavailable with the reason. Returns 1 if any score failed.
+    missing pretrained weights) are listed as unavailable with the reason. An ``output`` that is a folder is
+    refused before any scoring. Returns 1 if any score failed.
     """
     from ..scoring import score
+    from .building import build_registered
+    from .options import check_output_file
 
+    if output:
+        check_output_file(Path(output))
     model_ids = select_identifiers(model_registry, models)
     benchmark_ids = select_identifiers(benchmark_registry, benchmarks)
     print(
@@ -75,7 +80,7 @@ def run_demo(
     started = time.perf_counter()
     for model_id in model_ids:
         try:
-            model = model_registry.load(model_id)
+            model = build_registered("models", model_id)
         except Exception as error:  # noqa: BLE001 - any plugin's failure (e.g. weights not on this machine) is a row
             rows.append({"model": model_id, "benchmark": "*", "status": f"unavailable: {error}"})
             print(f"  {model_id}: unavailable ({error})", file=sys.stderr, flush=True)
@@ -85,7 +90,7 @@ def run_demo(
             row: dict[str, object] = {"model": model_id, "benchmark": benchmark_id}
             try:
                 if benchmark_id not in loaded_benchmarks:
-                    loaded_benchmarks[benchmark_id] = benchmark_registry.load(benchmark_id)
+                    loaded_benchmarks[benchmark_id] = build_registered("benchmarks", benchmark_id)
                 result = score(model, loaded_benchmarks[benchmark_id])
             except IncompatibleModelError as error:
                 row["status"] = f"skipped: {error}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from ..assemblies import behavioral_assembly
 from ..brain_model import DEFAULT_VISUAL_DEGREES, REGIONS, BrainModel, Task
-from ..errors import IncompatibleModelError, StimulusError
+from ..errors import IncompatibleModelError, StimulusError, UnknownLayerError
 from .layer_selection import LayerSelectionResult, select_layer, selection_benchmark
 from .readouts import ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
 from .recording import as_recording
@@ -37,6 +38,10 @@ class ModelCommitment(BrainModel):
 
     The model is deterministic: with ``number_of_trials > 1`` every stimulus is still shown once, and one
     presentation per stimulus is returned.
+
+    When ``activations_model`` lists its layers (``layer_names()``), every layer in ``layers`` and
+    ``region_layer_map`` must be one of them: a missing one raises :class:`~brainscore_core.errors.UnknownLayerError`
+    at construction (see :meth:`check_layers`).
     """
 
     def __init__(
@@ -65,6 +70,34 @@ class ModelCommitment(BrainModel):
         self._task: Task = Task.passive
         self._label_indices: dict[str, list[int]] | None = None
         self._probabilities: ProbabilitiesReadout | None = None
+        self.check_layers()
+
+    def check_layers(self) -> None:
+        """Raise :class:`~brainscore_core.errors.UnknownLayerError` if ``region_layer_map`` or ``layers`` names a
+        layer the network lacks; does nothing when ``activations_model`` cannot list its layers."""
+        names = getattr(self.activations_model, "layer_names", None)
+        if names is None:
+            return
+        known = list(names())
+        for region, layer in self.region_layer_map.items():
+            if layer not in known:
+                raise UnknownLayerError(
+                    self.identifier,
+                    layer,
+                    f"commits region {region!r} (region_layer_map) to",
+                    difflib.get_close_matches(layer, known, n=3),
+                    "Fix region_layer_map (or the plugin's region_layer_map.json) to name one of the network's "
+                    "layers; activations_model.layer_names() lists them.",
+                )
+        for layer in self.layers:
+            if layer not in known:
+                raise UnknownLayerError(
+                    self.identifier,
+                    layer,
+                    "lists as a candidate (layers=)",
+                    difflib.get_close_matches(layer, known, n=3),
+                    "Fix layers= to name only the network's layers; activations_model.layer_names() lists them.",
+                )
 
     def __repr__(self) -> str:
         return f"ModelCommitment({self.identifier!r}, layers={self.layers}, regions={self.region_layer_map})"

@@ -135,3 +135,37 @@ def test_switching_from_task_back_to_recording():
     model.start_task("readout")
     model.start_recording("V1")
     assert set(model.look_at(_stimuli())["region"].values) == {"V1"}
+
+
+def test_region_layer_map_naming_a_missing_layer_is_refused_at_construction():
+    from brainscore_core.errors import UnknownLayerError
+
+    with pytest.raises(UnknownLayerError) as raised:
+        _model(region_layer_map={"V1": "early", "IT": "latee"})
+    message = str(raised.value)
+    assert "'toy-commit'" in message and "region 'IT'" in message and "layer 'latee'" in message
+    assert "Did you mean: 'late'" in message and "region_layer_map" in message and "\n" not in message
+    assert raised.value.layer == "latee" and raised.value.suggestions[0] == "late"
+    assert isinstance(raised.value, ValueError)  # callers catching the wrapper's ValueError still catch it
+
+
+def test_candidate_layer_that_is_missing_is_refused_at_construction():
+    from brainscore_core.errors import UnknownLayerError
+
+    with pytest.raises(UnknownLayerError, match=r"'erly', which its network does not have.*'early'.*layers="):
+        _model(layers=["erly", "late"])
+
+
+def test_check_layers_sees_a_map_edited_after_construction():
+    from brainscore_core.errors import UnknownLayerError
+
+    model = _model()
+    model.region_layer_map["V4"] = "middle"
+    with pytest.raises(UnknownLayerError, match="region 'V4'"):
+        model.check_layers()
+
+
+def test_activations_model_without_layer_names_is_not_checked():
+    model = ModelCommitment("plain", lambda stimuli, layers, **kwargs: None, layers=["x"], region_layer_map={"IT": "y"})
+    model.check_layers()
+    assert model.region_layer_map == {"IT": "y"}
