@@ -403,9 +403,9 @@ def align_by_stimulus(source: xr.DataArray, target: xr.DataArray) -> tuple[xr.Da
         repeated = _repeated_values(coord_values(assembly, "stimulus_id"))
         if len(repeated):
             raise InvalidAssemblyError(
-                f"The {name} assembly repeats stimulus ids {_first(repeated)}; alignment needs one row per stimulus. "
-                "If the rows are labelled repetitions, average repetitions first (brainscore_core.average_repetitions); "
-                "otherwise fix the ids."
+                f"The {name} assembly repeats stimulus ids {_first(repeated)}; alignment needs one row per "
+                "stimulus. If the rows are labelled repetitions, average repetitions first "
+                "(brainscore_core.average_repetitions); otherwise fix the ids."
             )
     shared = np.intersect1d(coord_values(source, "stimulus_id"), coord_values(target, "stimulus_id"))
     if len(shared) == 0:

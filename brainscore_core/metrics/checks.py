@@ -16,9 +16,10 @@ __all__ = ["MAX_ABS_VALUE", "SOURCE", "TARGET", "check_response_values", "exampl
 
 SOURCE = "source (model)"
 TARGET = "target (data)"
-MAX_ABS_VALUE = 1e100
-"""The largest magnitude a response may have. Squares and sums of products over up to 1e8 entries of such values
-stay inside float64 (max ~1.8e308); larger finite values make covariances overflow to Inf or NaN."""
+MAX_ABS_VALUE = 1e50
+"""The largest magnitude a response may have. CKA forms fourth powers of the values (Gram matrices, then sums of
+their products) and regressions squares of squares (eigenvalues of covariances); at 1e50 these stay far inside
+float64 (max ~1.8e308) for any realistic size, while larger finite values make them overflow to Inf or NaN."""
 
 
 def examples(values: np.ndarray, count: int = 3) -> str:
