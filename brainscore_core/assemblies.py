@@ -364,7 +364,7 @@ def _check_declared_repetitions(assembly: xr.DataArray, ids: np.ndarray, repetit
         return
     if repetition_coord not in assembly.coords or assembly.coords[repetition_coord].dims != (PRESENTATION,):
         raise InvalidAssemblyError(
-            f"The {_describe(assembly)} repeats stimulus ids {_first(repeated)} ({len(repeated)} ids) but has no "
+            f"The {_describe(assembly)} repeats {len(repeated)} stimulus ids ({_first(repeated)}) but has no "
             f"{repetition_coord!r} coordinate on 'presentation' to tell the repetitions apart. If the rows are "
             f"repetitions, add the coord (0, 1, ... per stimulus), or declare that every row of a stimulus is a "
             "repetition with average_repetitions(..., repetition_coord=None); otherwise fix the stimulus ids."

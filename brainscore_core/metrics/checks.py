@@ -53,10 +53,15 @@ def check_response_values(assembly: xr.DataArray, side: str) -> None:
     finite_columns = np.isfinite(values).all(axis=(0, 2))
     if not finite_columns.all():
         columns = np.flatnonzero(~finite_columns)
+        fix = (
+            "The model's recorded layer produced them (e.g. an overflow, a division by zero or uninitialised "
+            "weights): fix the model or record another layer."
+            if side == SOURCE
+            else "Drop those neuroids or fill the missing values first."
+        )
         raise MetricInputError(
             f"The {side} assembly has NaN or infinite values in {len(columns)} neuroids "
-            f"(e.g. {examples(_neuroid_names(assembly, columns))}). Drop those neuroids or fill the missing values "
-            "first."
+            f"(e.g. {examples(_neuroid_names(assembly, columns))}). {fix}"
         )
     if values.size == 0:
         return

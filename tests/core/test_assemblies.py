@@ -137,7 +137,7 @@ def test_average_repetitions_refuses_duplicated_stimulus_repetition_rows():
 
 def test_average_repetitions_refuses_unlabelled_repeats_unless_declared():
     unlabelled = neuroid_assembly([[1.0], [3.0], [5.0]], stimulus_id=["a", "a", "b"])
-    with pytest.raises(InvalidAssemblyError, match=r"repeats stimulus ids \['a'\] .*no 'repetition' coordinate"):
+    with pytest.raises(InvalidAssemblyError, match=r"repeats 1 stimulus ids \(\['a'\]\) .*no 'repetition' coordinate"):
         average_repetitions(unlabelled)
     declared = average_repetitions(unlabelled, repetition_coord=None)
     np.testing.assert_array_equal(declared.values[:, 0], [2.0, 5.0])
