@@ -16,6 +16,7 @@ produce files in the same format (used to round-trip and to hand data back to Br
 from __future__ import annotations
 
 import functools
+import glob
 import io
 import os
 import shutil
@@ -175,7 +176,7 @@ class _ImageStore:
         for location in self.alternatives(path):
             if location.is_file():
                 return location
-        same_name = sorted(str(p.relative_to(self.root)) for p in self.root.rglob(path.name) if p.is_file())[:3]
+        same_name = sorted(str(p.relative_to(self.root)) for p in self.root.rglob(glob.escape(path.name)) if p.is_file())[:3]
         hint = f" Files of the same name elsewhere in the store (not used): {same_name}." if same_name else ""
         raise StimulusError(
             f"{where} names the image file {name!r}, which does not exist in the image store {self.images}.{hint} "

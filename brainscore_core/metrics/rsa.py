@@ -10,8 +10,10 @@ Conventions (Brain-Score 2.4):
 - ``rsa`` compares one model RDM with one RDM per subject and averages; ``rsa_ceiling`` measures how well each
   subject's RDM matches the group's mean RDM.
 
-Undefined entries (an RDM entry from a constant response pattern) are left out of the comparison with a
-:class:`RuntimeWarning`; they never crash a metric.
+Responses with NaN or infinite values, 0 neuroids or overflowing magnitudes are refused with
+:class:`MetricInputError`, as on the regression path (:mod:`brainscore_core.metrics.checks`). Undefined RDM
+entries (pairs with a stimulus whose responses are constant across neuroids, or NaN entries of a given RDM) are
+left out of the comparison with a :class:`RuntimeWarning` that names the cause; they never crash a metric.
 """
 
 from __future__ import annotations
