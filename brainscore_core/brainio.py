@@ -176,7 +176,8 @@ class _ImageStore:
         for location in self.alternatives(path):
             if location.is_file():
                 return location
-        same_name = sorted(str(p.relative_to(self.root)) for p in self.root.rglob(glob.escape(path.name)) if p.is_file())[:3]
+        matches = self.root.rglob(glob.escape(path.name))
+        same_name = sorted(str(p.relative_to(self.root)) for p in matches if p.is_file())[:3]
         hint = f" Files of the same name elsewhere in the store (not used): {same_name}." if same_name else ""
         raise StimulusError(
             f"{where} names the image file {name!r}, which does not exist in the image store {self.images}.{hint} "
