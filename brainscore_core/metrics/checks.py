@@ -49,8 +49,11 @@ def check_response_values(assembly: xr.DataArray, side: str) -> None:
             f"The {side} assembly has 0 neuroids (shape {values.shape}); a metric needs at least one. "
             "Check the recorded layer or region and any neuroid selection that produced it."
         )
-    values = values.reshape(values.shape[0], values.shape[1], -1)
-    finite_columns = np.isfinite(values).all(axis=(0, 2))
+    if values.shape[0] == 0:
+        return
+    axes = (0, *range(2, values.ndim))  # everything but the neuroid axis; no temporary as large as the values
+    highest, lowest = values.max(axis=axes), values.min(axis=axes)  # NaN propagates, Inf shows at either end
+    finite_columns = np.isfinite(highest) & np.isfinite(lowest)
     if not finite_columns.all():
         columns = np.flatnonzero(~finite_columns)
         fix = (
@@ -63,9 +66,7 @@ def check_response_values(assembly: xr.DataArray, side: str) -> None:
             f"The {side} assembly has NaN or infinite values in {len(columns)} neuroids "
             f"(e.g. {examples(_neuroid_names(assembly, columns))}). {fix}"
         )
-    if values.size == 0:
-        return
-    magnitude = np.abs(values).max(axis=(0, 2))
+    magnitude = np.maximum(np.abs(highest.astype(float)), np.abs(lowest.astype(float)))
     if magnitude.max() > MAX_ABS_VALUE:
         columns = np.flatnonzero(magnitude > MAX_ABS_VALUE)
         worst = columns[np.argmax(magnitude[columns])]
