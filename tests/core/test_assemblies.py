@@ -150,33 +150,47 @@ def test_average_repetitions_without_repeats_needs_no_repetition_coord():
     np.testing.assert_array_equal(average_repetitions(once).values, once.values)
 
 
-def test_neural_benchmark_refuses_duplicated_rows_before_scoring():
+class _ConstantCandidate:
+    identifier = "toy"
+
+    def start_recording(self, region, time_bins=None):
+        pass
+
+    def look_at(self, stimuli, number_of_trials=1):
+        return neuroid_assembly(np.ones((2, 1)), stimulus_id=["a", "b"])
+
+
+def _toy_benchmark(data, **arguments):
     from brainscore_core import NeuralBenchmark, Score, stimulus_set
 
-    data = neuroid_assembly(
-        np.ones((4, 1)), stimulus_id=["a", "a", "b", "b"], presentation_coords={"repetition": [0, 0, 0, 1]}
-    )
+    def metric(source, target):
+        return Score(float(target.values.sum()))
 
-    class Candidate:
-        identifier = "toy"
-
-        def start_recording(self, region, time_bins=None):
-            pass
-
-        def look_at(self, stimuli, number_of_trials=1):
-            return neuroid_assembly(np.ones((2, 1)), stimulus_id=["a", "b"])
-
-    benchmark = NeuralBenchmark(
+    return NeuralBenchmark(
         "toy.duplicates",
         assembly=data,
         stimuli=stimulus_set("toy", {"stimulus_id": ["a", "b"]}, images=[np.zeros((2, 2, 3), np.uint8)] * 2),
         region="IT",
-        metric=lambda source, target: Score(1.0),
+        metric=metric,
         ceiling_func=None,
         visual_degrees=8,
+        **arguments,
+    )
+
+
+def test_neural_benchmark_refuses_duplicated_rows_before_scoring():
+    data = neuroid_assembly(
+        np.ones((4, 1)), stimulus_id=["a", "a", "b", "b"], presentation_coords={"repetition": [0, 0, 0, 1]}
     )
     with pytest.raises(MetricInputError, match=r"\('a', 0\)"):
-        benchmark(Candidate())
+        _toy_benchmark(data)(_ConstantCandidate())
+
+
+def test_neural_benchmark_averages_unlabelled_repeats_only_when_declared():
+    data = neuroid_assembly([[1.0], [3.0], [5.0]], stimulus_id=["a", "a", "b"])
+    with pytest.raises(InvalidAssemblyError, match="no 'repetition' coordinate"):
+        _toy_benchmark(data)(_ConstantCandidate())
+    assert _toy_benchmark(data, repetition_coord=None)(_ConstantCandidate()).raw == pytest.approx(7.0)
 
 
 def _symmetric(rng, n=5):
