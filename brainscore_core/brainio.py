@@ -144,8 +144,9 @@ class _ImageStore:
 
     @functools.cached_property
     def top_folder(self) -> Path | None:
-        """The one folder the store holds when it holds nothing else (a zip that wraps its files in a folder)."""
-        entries = [entry for entry in self.root.iterdir() if not entry.name.startswith(".")]
+        """The one folder the store holds when it holds nothing else (a zip that wraps its files in a folder;
+        hidden entries and the ``__MACOSX`` metadata folder of zips made on macOS do not count)."""
+        entries = [e for e in self.root.iterdir() if not e.name.startswith(".") and e.name != "__MACOSX"]
         return entries[0] if len(entries) == 1 and entries[0].is_dir() else None
 
     @functools.cached_property

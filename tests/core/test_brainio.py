@@ -174,9 +174,12 @@ def test_a_flat_store_whose_csv_names_sub_folders_is_read_by_file_name(tmp_path)
 def test_a_zip_wrapping_its_files_in_one_folder_is_read_inside_it(tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINSCORE_HOME", str(tmp_path / "home"))
     csv_path, zip_path = _brainio_stimuli(tmp_path, wrap_folder=True)
+    with zipfile.ZipFile(zip_path, "a") as archive:  # what macOS's Finder adds
+        archive.writestr("__MACOSX/images/._s1.png", b"resource fork")
     stimuli = load_stimulus_set(csv_path, zip_path)
     assert stimuli.image_path("s1").parent.name == "images"
     assert stimuli.image_path("s1").name == "s1.png"
+    assert stimuli.load_image("s2").getpixel((1, 1)) == (50, 50, 50)
 
 
 def test_verified_file_refuses_paths_outside_the_data_folder(tmp_path):
