@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .errors import AssemblyError
+from .errors import AssemblyError, InvalidAssemblyError
 
 __all__ = [
     "align_by_stimulus",
@@ -227,7 +227,12 @@ def validate_behavioral_assembly(assembly: xr.DataArray) -> xr.DataArray:
 
 
 def validate_rdm_assembly(assembly: xr.DataArray) -> xr.DataArray:
-    """Check an RDM assembly ``(subject, stimulus_a, stimulus_b)`` with matching stimulus ids."""
+    """Check an RDM assembly ``(subject, stimulus_a, stimulus_b)``: matching, unique stimulus ids and, per subject,
+    a dissimilarity matrix (symmetric, zero diagonal). NaN entries (missing dissimilarities) are allowed.
+
+    Raises :class:`AssemblyError` for wrong dims or coords and :class:`InvalidAssemblyError` for repeated ids, an
+    asymmetric matrix (beyond a relative tolerance of ``RDM_TOLERANCE``) or a non-zero diagonal.
+    """
     if not isinstance(assembly, xr.DataArray):
         raise AssemblyError(f"An RDM assembly must be an xarray.DataArray, got {type(assembly).__name__}.")
     if tuple(assembly.dims) != ("subject", "stimulus_a", "stimulus_b"):
@@ -239,7 +244,62 @@ def validate_rdm_assembly(assembly: xr.DataArray) -> xr.DataArray:
             raise AssemblyError(f"The RDM {_describe(assembly)} has no {name!r} coordinate.")
     if not np.array_equal(assembly["stimulus_a"].values, assembly["stimulus_b"].values):
         raise AssemblyError("An RDM assembly's stimulus_a and stimulus_b coords must list the same ids in order.")
+    repeated = _repeated_values(assembly["stimulus_a"].values)
+    if len(repeated):
+        raise InvalidAssemblyError(
+            f"The RDM {_describe(assembly)} repeats stimulus ids {_first(repeated)}: each stimulus needs exactly one "
+            "row and one column. Fix the ids, or drop the extra rows and columns (the same positions on both axes)."
+        )
+    _check_dissimilarities(assembly)
     return assembly
+
+
+RDM_TOLERANCE = 1e-6
+"""Relative tolerance (to the largest finite |entry| of the RDM) of the symmetry and zero-diagonal checks."""
+
+
+def _check_dissimilarities(assembly: xr.DataArray) -> None:
+    values = np.asarray(assembly.values, dtype=float)
+    ids = np.asarray(assembly["stimulus_a"].values)
+    subjects = np.asarray(assembly["subject"].values)
+    for index, rdm in enumerate(values):
+        finite = np.abs(rdm[np.isfinite(rdm)])
+        tolerance = RDM_TOLERANCE * (finite.max() if finite.size else 0.0)
+        subject = f"subject {_item(subjects[index])!r}"
+        diagonal = np.diagonal(rdm)
+        off = np.flatnonzero(np.isfinite(diagonal) & (np.abs(diagonal) > tolerance))
+        if len(off):
+            i = off[0]
+            raise InvalidAssemblyError(
+                f"The RDM {_describe(assembly)} has a non-zero diagonal ({subject}: {len(off)} entries, e.g. "
+                f"stimulus {_item(ids[i])!r} has {diagonal[i]:.6g} with itself); an RDM holds dissimilarities, 0 "
+                "between a stimulus and itself. If the matrix holds similarities (e.g. Pearson r), pass 1 - "
+                "similarity; if it is a dissimilarity with an offset, subtract the diagonal."
+            )
+        mismatch = ~np.isclose(rdm, rdm.T, rtol=0.0, atol=tolerance, equal_nan=True)
+        if mismatch.any():
+            i, j = np.argwhere(np.triu(mismatch, k=1))[0]
+            raise InvalidAssemblyError(
+                f"The RDM {_describe(assembly)} is not symmetric ({subject}: {int(np.triu(mismatch, k=1).sum())} "
+                f"pairs differ, e.g. ({_item(ids[i])!r}, {_item(ids[j])!r}) = {rdm[i, j]:.6g} but "
+                f"({_item(ids[j])!r}, {_item(ids[i])!r}) = {rdm[j, i]:.6g}; a NaN counts as different from a "
+                "number). Metrics read only the upper triangle, so the lower one would be ignored: pass the full "
+                "symmetric RDM (check how it was computed or transposed)."
+            )
+
+
+def _item(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _first(values: np.ndarray, count: int = 5) -> str:
+    shown = [_item(v) for v in values[:count]]
+    return f"{shown}" + (f" and {len(values) - count} more" if len(values) > count else "")
+
+
+def _repeated_values(values: Any) -> np.ndarray:
+    unique, counts = np.unique(np.asarray(values), return_counts=True)
+    return unique[counts > 1]
 
 
 def coord_values(assembly: xr.DataArray, name: str) -> np.ndarray:
@@ -253,14 +313,22 @@ def _presentation_coords(assembly: xr.DataArray) -> list[str]:
     return [str(c) for c, v in assembly.coords.items() if v.dims == (PRESENTATION,)]
 
 
-def average_repetitions(assembly: xr.DataArray, *, skipna: bool = True) -> xr.DataArray:
-    """Average presentations of the same ``stimulus_id`` (e.g. over ``repetition``).
+def average_repetitions(
+    assembly: xr.DataArray, *, skipna: bool = True, repetition_coord: str | None = "repetition"
+) -> xr.DataArray:
+    """Average the repetitions of each ``stimulus_id``.
 
-    Presentation coords that are constant within a stimulus are kept; those that vary (``repetition``, trial
-    ids ...) are dropped. The result is ordered by first appearance of each stimulus.
+    Rows of one stimulus are averaged only when they are declared repetitions: with a ``repetition_coord``
+    (default ``"repetition"``) on ``presentation``, each ``(stimulus_id, repetition)`` pair must appear once.
+    Without that coord, a repeated ``stimulus_id`` is refused unless the caller declares that every row of a
+    stimulus is a repetition by passing ``repetition_coord=None``. Refusals raise :class:`InvalidAssemblyError`
+    naming the ids. Presentation coords that are constant within a stimulus are kept; those that vary
+    (``repetition``, trial ids ...) are dropped. The result is ordered by first appearance of each stimulus.
     """
     require_coords(assembly, PRESENTATION, "stimulus_id")
     ids = coord_values(assembly, "stimulus_id")
+    if repetition_coord is not None:
+        _check_declared_repetitions(assembly, ids, repetition_coord)
     unique_ids, first_index, inverse = np.unique(ids, return_index=True, return_inverse=True)
     order = np.argsort(first_index)
     unique_ids, first_index = unique_ids[order], first_index[order]
@@ -289,6 +357,34 @@ def average_repetitions(assembly: xr.DataArray, *, skipna: bool = True) -> xr.Da
     return xr.DataArray(means, dims=assembly.dims, coords=coords, attrs=assembly.attrs, name=assembly.name)
 
 
+def _check_declared_repetitions(assembly: xr.DataArray, ids: np.ndarray, repetition_coord: str) -> None:
+    """Refuse repeated ids that are not told apart by ``repetition_coord`` (see :func:`average_repetitions`)."""
+    repeated = _repeated_values(ids)
+    if not len(repeated):
+        return
+    if repetition_coord not in assembly.coords or assembly.coords[repetition_coord].dims != (PRESENTATION,):
+        raise InvalidAssemblyError(
+            f"The {_describe(assembly)} repeats {len(repeated)} stimulus ids ({_first(repeated)}) but has no "
+            f"{repetition_coord!r} coordinate on 'presentation' to tell the repetitions apart. If the rows are "
+            f"repetitions, add the coord (0, 1, ... per stimulus), or declare that every row of a stimulus is a "
+            "repetition with average_repetitions(..., repetition_coord=None); otherwise fix the stimulus ids."
+        )
+    labels = np.asarray(assembly.coords[repetition_coord].values)
+    seen: set[tuple[Any, Any]] = set()
+    duplicated: list[tuple[Any, Any]] = []
+    for pair in zip(ids.tolist(), labels.tolist(), strict=True):
+        if pair in seen and pair not in duplicated:
+            duplicated.append(pair)
+        seen.add(pair)
+    if duplicated:
+        shown = ", ".join(repr(pair) for pair in duplicated[:5]) + (" ..." if len(duplicated) > 5 else "")
+        raise InvalidAssemblyError(
+            f"The {_describe(assembly)} has {len(duplicated)} duplicated (stimulus_id, {repetition_coord}) rows, "
+            f"e.g. {shown}: two rows claim to be the same presentation, so one of them is probably another "
+            "stimulus's response. Fix the stimulus ids or the repetition labels; nothing was averaged."
+        )
+
+
 def sort_by_stimulus(assembly: xr.DataArray) -> xr.DataArray:
     """Sort presentations by ``stimulus_id`` (stable)."""
     ids = coord_values(assembly, "stimulus_id")
@@ -304,11 +400,12 @@ def align_by_stimulus(source: xr.DataArray, target: xr.DataArray) -> tuple[xr.Da
     """
     for name, assembly in (("source", source), ("target", target)):
         require_coords(assembly, PRESENTATION, "stimulus_id", what=f"({name} assembly)")
-        ids = coord_values(assembly, "stimulus_id")
-        if len(np.unique(ids)) != len(ids):
-            raise AssemblyError(
-                f"The {name} assembly repeats stimulus ids; average repetitions first "
-                "(brainscore_core.average_repetitions)."
+        repeated = _repeated_values(coord_values(assembly, "stimulus_id"))
+        if len(repeated):
+            raise InvalidAssemblyError(
+                f"The {name} assembly repeats stimulus ids {_first(repeated)}; alignment needs one row per "
+                "stimulus. If the rows are labelled repetitions, average repetitions first "
+                "(brainscore_core.average_repetitions); otherwise fix the ids."
             )
     shared = np.intersect1d(coord_values(source, "stimulus_id"), coord_values(target, "stimulus_id"))
     if len(shared) == 0:

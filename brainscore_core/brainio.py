@@ -15,6 +15,8 @@ produce files in the same format (used to round-trip and to hand data back to Br
 
 from __future__ import annotations
 
+import functools
+import glob
 import io
 import os
 import shutil
@@ -28,6 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from .assemblies import validate_behavioral_assembly, validate_neuroid_assembly
+from .checksums import contained_path
 from .config import settings
 from .errors import DataError, StimulusError
 from .stimuli import StimulusSet, sha256_file, stimulus_set, verify_sha256
@@ -133,12 +136,54 @@ def _extract_zip(zip_path: Path) -> Path:
     return target
 
 
-def _resolve_image(root: Path, name: str) -> Path:
-    candidate = root / name
-    if candidate.is_file():
-        return candidate
-    matches = list(root.rglob(Path(name).name))  # zips often wrap files in a top folder
-    return matches[0] if len(matches) == 1 else candidate
+class _ImageStore:
+    """The folder (or extracted zip) a stimulus CSV names its files in, and how its files are laid out."""
+
+    def __init__(self, csv_path: Path, images: Path, root: Path) -> None:
+        self.csv_path, self.images, self.root = csv_path, images, root
+
+    @functools.cached_property
+    def top_folder(self) -> Path | None:
+        """The one folder the store holds when it holds nothing else (a zip that wraps its files in a folder;
+        hidden entries and the ``__MACOSX`` metadata folder of zips made on macOS do not count)."""
+        entries = [e for e in self.root.iterdir() if not e.name.startswith(".") and e.name != "__MACOSX"]
+        return entries[0] if len(entries) == 1 and entries[0].is_dir() else None
+
+    @functools.cached_property
+    def flat(self) -> bool:
+        """True when the store has no sub-folders at all."""
+        return not any(entry.is_dir() for entry in self.root.iterdir())
+
+    def alternatives(self, path: Path) -> list[Path]:
+        """Where else the CSV's ``path`` may be: inside the single top folder of a wrapped zip; and, in a flat store,
+        at its file name when the CSV names sub-folders. Never a same-named file in another sub-folder."""
+        relative = path.relative_to(self.root)
+        locations = [] if self.top_folder is None else [self.top_folder / relative]
+        if len(relative.parts) > 1 and self.flat:
+            locations.append(self.root / path.name)
+        return locations
+
+    def resolve(self, line: int, stimulus_id: str, name: str) -> Path:
+        """The file CSV line ``line`` names: inside the store and existing, else an error naming it."""
+        where = f"Stimulus set CSV {self.csv_path} line {line} (stimulus {stimulus_id!r})"
+        path = contained_path(self.root, name)
+        if path is None:
+            raise DataError(
+                f"{where} names the image file {name!r}, which is not inside the image store {self.images}: file "
+                "names must be relative paths within the store (no '..', no absolute paths). Fix the CSV's file name."
+            )
+        if path.is_file():
+            return path
+        for location in self.alternatives(path):
+            if location.is_file():
+                return location
+        matches = self.root.rglob(glob.escape(path.name))
+        same_name = sorted(str(p.relative_to(self.root)) for p in matches if p.is_file())[:3]
+        hint = f" Files of the same name elsewhere in the store (not used): {same_name}." if same_name else ""
+        raise StimulusError(
+            f"{where} names the image file {name!r}, which does not exist in the image store {self.images}.{hint} "
+            "Fix the CSV's file name or add the missing image."
+        )
 
 
 def load_stimulus_set(
@@ -151,8 +196,11 @@ def load_stimulus_set(
 ) -> StimulusSet:
     """Load a BrainIO stimulus set: its CSV and the image folder or zip.
 
-    ``identifier`` defaults to the CSV's stem. Optional SHA-256 sums verify the CSV and the zip. A missing image
-    raises :class:`StimulusError` naming the stimulus and the path looked at.
+    ``identifier`` defaults to the CSV's stem. Optional SHA-256 sums verify the CSV and the zip. Each file name
+    must be a relative path inside the store (else :class:`DataError` naming the CSV line, stimulus and name). It
+    is looked up at that path; in a zip that wraps everything in one top folder, inside that folder; in a flat
+    store (no sub-folders), by its file name when the CSV names sub-folders. A file found nowhere raises
+    :class:`StimulusError` naming it; a same-named file in another sub-folder is never used in its place.
     """
     csv_path, images = Path(csv_path), Path(images)
     if csv_sha256:
@@ -175,7 +223,12 @@ def load_stimulus_set(
         root = images
     else:
         raise StimulusError(f"Stimulus images {images} are neither a folder nor a zip file.")
-    paths = [_resolve_image(root, str(name)) for name in table[column]]
+    ids = table["stimulus_id"] if "stimulus_id" in table.columns else pd.Series(["?"] * len(table))
+    store = _ImageStore(csv_path, images, root)
+    paths = [
+        store.resolve(line, str(stimulus_id), str(name))
+        for line, (stimulus_id, name) in enumerate(zip(ids, table[column], strict=True), start=2)
+    ]
     return stimulus_set(identifier or csv_path.stem, table, image_paths=paths)
 
 

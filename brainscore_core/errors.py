@@ -13,6 +13,7 @@ __all__ = [
     "DataError",
     "DuplicateRegistrationError",
     "IncompatibleModelError",
+    "InvalidAssemblyError",
     "MetricInputError",
     "PluginError",
     "StimulusError",
@@ -107,3 +108,11 @@ class IncompatibleModelError(BrainScoreError):
 
 class PluginError(BrainScoreError):
     """A plugin folder or entry point could not be loaded or is malformed."""
+
+
+class InvalidAssemblyError(AssemblyError, MetricInputError):
+    """An assembly's ids or values cannot be used as they are: repeated stimulus ids or (stimulus, repetition)
+    rows, or an RDM that is not a dissimilarity matrix (not symmetric, non-zero diagonal).
+
+    Both an :class:`AssemblyError` and a :class:`MetricInputError`, so either ``except`` clause catches it.
+    """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,53 @@ import pandas as pd
 from .checksums import sha256_file, verify_sha256
 from .errors import StimulusError
 
-__all__ = ["StimulusSet", "sha256_file", "stimulus_set", "verify_sha256"]
+__all__ = ["StimulusSet", "rgb_image", "sha256_file", "stimulus_set", "verify_sha256"]
+
+_SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N")
+
+
+def _to_8bit(values: np.ndarray, top: float) -> np.ndarray:
+    """``values`` in ``[0, top]`` scaled to ``[0, 255]`` and rounded to ``uint8``."""
+    return np.round(np.asarray(values, dtype=np.float64) * (255.0 / top)).astype(np.uint8)
+
+
+def _grey_to_8bit(image: Any, what: str) -> np.ndarray:
+    """A high-bit-depth greyscale PIL image (``I;16*``, ``I``, ``F``) as ``uint8`` values, scaled by its range."""
+    values = np.asarray(image)
+    if image.mode in _SIXTEEN_BIT_MODES:
+        return _to_8bit(values, 65535.0)
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    if image.mode == "I" and low >= 0 and high <= 65535:  # how PIL opens 16-bit greyscale in some formats
+        return _to_8bit(values, 65535.0)
+    if image.mode == "F" and low >= 0 and high <= 1:
+        return _to_8bit(values, 1.0)
+    expected = "[0, 65535] (16-bit)" if image.mode == "I" else "[0, 1]"
+    raise StimulusError(
+        f"{what} is a {image.mode!r} (32-bit) greyscale image with values in [{low:g}, {high:g}]; its brightness "
+        f"scale is ambiguous, so it is not guessed (values in {expected} are read as such). Save it as an 8- or "
+        "16-bit image, or scale its values to [0, 1] as floats."
+    )
+
+
+def rgb_image(image: Any, what: str = "The image") -> Any:
+    """``image`` (a PIL image of any mode) as an 8-bit ``RGB`` PIL image; ``what`` names it in errors.
+
+    * 8-bit modes (``L``, ``P``, ``RGB``, ``CMYK`` ...) convert as PIL's ``convert("RGB")``, bit-identical to before.
+      PIL opens 16-bit RGB(A) files as 8-bit ``RGB``/``RGBA`` already.
+    * Transparency (``RGBA``, ``LA``, ``PA``, ``P`` with a transparency entry) is ignored: every pixel keeps its
+      stored colour, with no compositing onto a background, as Brain-Score's ``load_images`` does (it pastes
+      such images onto an RGB canvas without a mask, which gives the same pixels).
+    * 16-bit greyscale (``I;16``, ``I;16L``, ``I;16B``, ``I;16N``, and ``I`` with values in [0, 65535]) is scaled
+      by 255/65535 and rounded, so a 0-65535 ramp becomes a 0-255 ramp (not saturated white); ``F`` (float) with
+      values in [0, 1] is scaled by 255. ``I``/``F`` values outside those ranges raise :class:`StimulusError`.
+    """
+    from PIL import Image
+
+    if image.mode in (*_SIXTEEN_BIT_MODES, "I", "F"):
+        return Image.fromarray(_grey_to_8bit(image, what), mode="L").convert("RGB")
+    with warnings.catch_warnings():  # a palette's transparency is ignored by design (see above)
+        warnings.filterwarnings("ignore", message="Palette images with Transparency", category=UserWarning)
+        return image.convert("RGB")
 
 
 def _image_bytes(image: Any) -> bytes:
@@ -23,6 +70,39 @@ def _image_bytes(image: Any) -> bytes:
         return header + image.tobytes()
     array = np.ascontiguousarray(np.asarray(image))
     return f"ndarray:{array.dtype.str}:{array.shape}".encode() + array.tobytes()
+
+
+def _array_to_8bit(array: np.ndarray) -> np.ndarray:
+    """An in-memory image array as ``uint8``: ``uint16`` scaled by 255/65535, floats up to 1 scaled by 255, other
+    values clipped to [0, 255]."""
+    if array.dtype == np.uint8:
+        return array
+    if array.dtype == np.uint16:
+        return _to_8bit(array, 65535.0)
+    return np.clip(array * (255.0 if array.max() <= 1.0 else 1.0), 0, 255).astype(np.uint8)
+
+
+_SCALED_KINDS = (*_SIXTEEN_BIT_MODES, "I", "F", np.dtype(np.uint16).str)
+
+
+def _conversion_tag(kind: str | None) -> bytes:
+    """Extra hash input for images whose 8-bit conversion changed (high bit depth is now scaled, see
+    :func:`rgb_image`), so activations cached from the old, saturated conversion are not reused; empty (hashes
+    unchanged) for every other image."""
+    return b"\x00rgb:scaled-high-bit-depth" if kind in _SCALED_KINDS else b""
+
+
+def _file_mode(path: Path) -> str | None:
+    """The PIL mode of an image file (read from its header only), or None when PIL cannot open it."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():  # loading the image warns where it matters
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                return image.mode
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 class StimulusSet:
@@ -89,16 +169,14 @@ class StimulusSet:
 
         if stimulus_id in self.images:
             image = self.images[stimulus_id]
+            what = f"The in-memory image of stimulus {stimulus_id!r} ({self.identifier})"
             if not isinstance(image, Image.Image):
-                array = np.asarray(image)
-                if array.dtype != np.uint8:
-                    array = np.clip(array * (255.0 if array.max() <= 1.0 else 1.0), 0, 255).astype(np.uint8)
-                image = Image.fromarray(array)
-            return image.convert("RGB")
+                image = Image.fromarray(_array_to_8bit(np.asarray(image)))
+            return rgb_image(image, what)
         path = self.image_path(stimulus_id)
         try:
             with Image.open(path) as image:
-                return image.convert("RGB")
+                return rgb_image(image, f"Image file {path} of stimulus {stimulus_id!r}")
         except FileNotFoundError:
             raise StimulusError(
                 f"Image file {path} of stimulus {stimulus_id!r} ({self.identifier}) does not exist."
@@ -152,7 +230,9 @@ class StimulusSet:
             for stimulus_id in self.stimulus_ids:
                 digest.update(b"\x00id\x00" + stimulus_id.encode())
                 if stimulus_id in self.images:
-                    digest.update(hashlib.sha256(_image_bytes(self.images[stimulus_id])).digest())
+                    image = self.images[stimulus_id]
+                    digest.update(hashlib.sha256(_image_bytes(image)).digest())
+                    digest.update(_conversion_tag(getattr(image, "mode", None) or np.asarray(image).dtype.str))
                 else:
                     path = self.image_path(stimulus_id)
                     try:
@@ -161,6 +241,7 @@ class StimulusSet:
                         raise StimulusError(
                             f"Image file {path} of stimulus {stimulus_id!r} ({self.identifier}) does not exist."
                         ) from None
+                    digest.update(_conversion_tag(_file_mode(path)))
             self._hash = digest.hexdigest()
         return self._hash
 

@@ -87,10 +87,16 @@ class Preprocessing:
     def screen_image(
         self, image: Image.Image, stimulus_degrees: float | None = None, model_degrees: float | None = None
     ) -> np.ndarray:
-        """One RGB image placed for the visual degrees and resized: ``uint8`` array ``(image_size, image_size, 3)``."""
+        """One RGB image placed for the visual degrees and resized: ``uint8`` array ``(image_size, image_size, 3)``.
+
+        Any PIL mode is accepted: high-bit-depth images are scaled to 8 bits and transparency is ignored
+        (:func:`brainscore_core.stimuli.rgb_image`).
+        """
         from PIL import Image
 
-        placed = place_on_screen(image.convert("RGB"), stimulus_degrees, model_degrees, self.background)
+        from ..stimuli import rgb_image
+
+        placed = place_on_screen(rgb_image(image), stimulus_degrees, model_degrees, self.background)
         side = self.image_size
         if placed.size != (side, side):
             placed = placed.resize((side, side), getattr(Image.Resampling, self.resample.upper()))

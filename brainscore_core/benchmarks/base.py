@@ -112,7 +112,10 @@ class NeuralBenchmark(Benchmark):
     """Record from ``region`` while the model views ``stimuli``, compare with ``assembly`` using ``metric``.
 
     ``assembly`` is the neural data with repetitions (for the ceiling); the metric sees the repetition-averaged
-    data. ``ceiling_func`` (None for no ceiling) is applied to the raw ``assembly``. ``ceiler`` turns raw and
+    data: rows of a stimulus are averaged over their ``repetition_coord`` labels (duplicated labels are refused),
+    or, with ``repetition_coord=None``, the benchmark declares every row of a stimulus a repetition
+    (:func:`~brainscore_core.assemblies.average_repetitions`).
+    ``ceiling_func`` (None for no ceiling) is applied to the raw ``assembly``. ``ceiler`` turns raw and
     ceiling into the ceiled score (default ``raw**2 / ceiling`` clipped to [0, 1]).
     """
 
@@ -133,9 +136,11 @@ class NeuralBenchmark(Benchmark):
         time_bins: Sequence[tuple[float, float]] | None = None,
         ceiler: Callable[[Score, Score], Score] = ceil_squared,
         description: str = "",
+        repetition_coord: str | None = "repetition",
     ) -> None:
         self.identifier = identifier
         self._assembly = assembly
+        self.repetition_coord = repetition_coord
         self._stimuli = stimuli
         self.region = region
         self.metric = metric
@@ -168,7 +173,7 @@ class NeuralBenchmark(Benchmark):
         source = candidate.look_at(self.stimuli, number_of_trials=self.number_of_trials)
         if "time_bin" in source.dims and source.sizes["time_bin"] == 1:
             source = source.isel(time_bin=0, drop=True)
-        target = average_repetitions(self.assembly)
+        target = average_repetitions(self.assembly, repetition_coord=self.repetition_coord)
         raw = self.metric(source, target)
         ceiling = self.ceiling
         score = ceil_ratio(raw, None) if ceiling is None else self.ceiler(raw, ceiling)

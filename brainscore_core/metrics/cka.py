@@ -20,6 +20,7 @@ import xarray as xr
 from ..errors import MetricInputError
 from ..score import Score
 from .base import Metric
+from .checks import SOURCE, TARGET
 from .rsa import (
     checked_split_order,
     cross_validated,
@@ -102,13 +103,10 @@ def _aligned_grams(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gram matrices of source and target over the target's stimuli sorted by id (as given with ``sort=False``),
     and the target order."""
-    source, target = two_dim_responses(source), two_dim_responses(target)
+    source, target = two_dim_responses(source, SOURCE), two_dim_responses(target, TARGET)
     source_order, target_order = matched_stimulus_order(
         np.asarray(source["stimulus_id"].values), np.asarray(target["stimulus_id"].values), sort=sort
     )
-    for role, assembly in (("source", source), ("target", target)):
-        if np.isnan(np.asarray(assembly.values, dtype=float)).any():
-            raise MetricInputError(f"The {role} responses contain NaN; CKA needs complete responses.")
     K = gram(np.asarray(source.values, dtype=float)[source_order])
     L = gram(np.asarray(target.values, dtype=float)[target_order])
     return K, L, target_order

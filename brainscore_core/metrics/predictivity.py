@@ -20,6 +20,7 @@ import xarray as xr
 from ..errors import MetricInputError
 from ..score import Score
 from .base import Metric
+from .checks import SOURCE, TARGET, check_response_values, examples
 from .regression import CrossValidatedPrediction, Regression, SplitData
 from .splits import SplitSpec, shuffle_splits
 from .stats import mean_and_error, median_ignoring_nan, pearson_columns
@@ -55,31 +56,10 @@ def _as_presentation_by_neuroid(assembly: Any, side: str) -> xr.DataArray:
     if len(unique) != len(ids):
         repeated = unique[counts > 1]
         raise MetricInputError(
-            f"The {side} repeats stimulus ids ({len(repeated)} repeated, e.g. {_examples(repeated)}); the metric "
+            f"The {side} repeats stimulus ids ({len(repeated)} repeated, e.g. {examples(repeated)}); the metric "
             "needs one row per stimulus. Average repetitions first (brainscore_core.average_repetitions)."
         )
     return assembly
-
-
-def _examples(values: np.ndarray, count: int = 3) -> str:
-    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:count])
-    return shown + (", ..." if len(values) > count else "")
-
-
-def _check_finite(assembly: xr.DataArray, side: str) -> None:
-    values = np.asarray(assembly.values)
-    if not np.issubdtype(values.dtype, np.number):
-        raise MetricInputError(f"The {side} assembly holds {values.dtype} values; numbers are needed.")
-    finite_columns = np.isfinite(values).all(axis=0)
-    if not finite_columns.all():
-        columns = np.flatnonzero(~finite_columns)
-        names = columns
-        if "neuroid_id" in assembly.coords:
-            names = np.asarray(assembly.coords["neuroid_id"].values)[columns]
-        raise MetricInputError(
-            f"The {side} assembly has NaN or infinite values in {len(columns)} neuroids (e.g. {_examples(names)}). "
-            "Drop those neuroids or fill the missing values first."
-        )
 
 
 def align_neural_pair(source: Any, target: Any, *, sort: bool = True) -> tuple[xr.DataArray, np.ndarray, xr.DataArray]:
@@ -89,8 +69,8 @@ def align_neural_pair(source: Any, target: Any, *, sort: bool = True) -> tuple[x
     ``sort=False``) and the source row index of each of its stimuli. Raises :class:`MetricInputError` for a
     missing ``stimulus_id``, repeated ids, different stimulus sets or non-finite values.
     """
-    source = _as_presentation_by_neuroid(source, "source (model) assembly")
-    target = _as_presentation_by_neuroid(target, "target (data) assembly")
+    source = _as_presentation_by_neuroid(source, f"{SOURCE} assembly")
+    target = _as_presentation_by_neuroid(target, f"{TARGET} assembly")
     source_ids = np.asarray(source.coords["stimulus_id"].values)
     target_ids = np.asarray(target.coords["stimulus_id"].values)
     missing_in_source = np.setdiff1d(target_ids, source_ids)
@@ -99,18 +79,18 @@ def align_neural_pair(source: Any, target: Any, *, sort: bool = True) -> tuple[x
         parts = []
         if len(missing_in_source):
             parts.append(
-                f"{len(missing_in_source)} target stimuli are not in the source (e.g. {_examples(missing_in_source)})"
+                f"{len(missing_in_source)} target stimuli are not in the source (e.g. {examples(missing_in_source)})"
             )
         if len(missing_in_target):
             parts.append(
-                f"{len(missing_in_target)} source stimuli are not in the target (e.g. {_examples(missing_in_target)})"
+                f"{len(missing_in_target)} source stimuli are not in the target (e.g. {examples(missing_in_target)})"
             )
         raise MetricInputError(
             "Source and target must cover the same stimuli: " + "; ".join(parts) + ". Record the model on exactly "
             "the target's stimulus set."
         )
-    _check_finite(source, "source (model)")
-    _check_finite(target, "target (data)")
+    check_response_values(source, SOURCE)
+    check_response_values(target, TARGET)
     if sort:
         target = target.isel({PRESENTATION: np.argsort(target_ids, kind="stable")})
     position = {value: i for i, value in enumerate(source_ids.tolist())}

@@ -10,8 +10,10 @@ Conventions (Brain-Score 2.4):
 - ``rsa`` compares one model RDM with one RDM per subject and averages; ``rsa_ceiling`` measures how well each
   subject's RDM matches the group's mean RDM.
 
-Undefined entries (an RDM entry from a constant response pattern) are left out of the comparison with a
-:class:`RuntimeWarning`; they never crash a metric.
+Responses with NaN or infinite values, 0 neuroids or overflowing magnitudes are refused with
+:class:`MetricInputError`, as on the regression path (:mod:`brainscore_core.metrics.checks`). Undefined RDM
+entries (pairs with a stimulus whose responses are constant across neuroids, or NaN entries of a given RDM) are
+left out of the comparison with a :class:`RuntimeWarning` that names the cause; they never crash a metric.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ..assemblies import validate_neuroid_assembly, validate_rdm_assembly
 from ..errors import MetricInputError
 from ..score import Score
 from .base import Ceiling, Metric
+from .checks import SOURCE, TARGET, check_response_values, examples
 from .splits import SplitSpec, shuffle_splits
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "subject_rdms",
     "two_dim_responses",
     "upper_triangle",
+    "warn_constant_stimuli",
 ]
 
 Comparison = Literal["spearman", "kendall_tau_a"]
@@ -110,8 +114,9 @@ def upper_triangle(rdms: np.ndarray) -> np.ndarray:
 # --- comparing RDMs -----------------------------------------------------------------------------------------
 def _warn_dropped(n_dropped: int, n_total: int) -> None:
     warnings.warn(
-        f"{n_dropped} of {n_total} RDM entries are undefined (NaN, e.g. from a stimulus with constant responses) "
-        "and were left out of the comparison.",
+        f"{n_dropped} of {n_total} RDM entries are undefined (NaN) and were left out of the comparison: in an RDM "
+        "computed from responses, the pairs with a stimulus whose responses are constant across neuroids (1 - "
+        "Pearson r is undefined for them); in a given RDM, its missing entries.",
         RuntimeWarning,
         stacklevel=3,
     )
@@ -232,8 +237,9 @@ def matched_stimulus_order(
         unique, counts = np.unique(ids, return_counts=True)
         if (counts > 1).any():
             raise MetricInputError(
-                f"The {role} repeats stimulus_id {unique[counts > 1][:5].tolist()}; average repetitions first "
-                "(brainscore_core.assemblies.average_repetitions)."
+                f"The {role} repeats stimulus_id {unique[counts > 1][:5].tolist()}; the metric needs one row per "
+                "stimulus. If the rows are repetitions, label them with a 'repetition' coord and average them "
+                "first (brainscore_core.average_repetitions); otherwise fix the ids."
             )
     if len(source_ids) == 0 or len(target_ids) == 0:
         raise MetricInputError(
@@ -254,11 +260,14 @@ def matched_stimulus_order(
     return source_order, target_order
 
 
-def as_rdm_stack(assembly: xr.DataArray, *, per_subject: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def as_rdm_stack(
+    assembly: xr.DataArray, *, per_subject: bool = True, side: str = "assembly"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(rdms (s, n, n), stimulus ids (n,), subjects (s,))`` from an RDM assembly or a neural assembly.
 
     A neural assembly with a ``subject`` coord on ``neuroid`` gives one RDM per subject (from that subject's
-    neuroids) when ``per_subject``; otherwise, one RDM from all neuroids (subject label ``"all"``).
+    neuroids) when ``per_subject``; otherwise, one RDM from all neuroids (subject label ``"all"``). ``side``
+    names the assembly in errors and warnings (``"source (model)"``, ``"target (data)"``).
     """
     if _is_rdm_assembly(assembly):
         assembly = validate_rdm_assembly(assembly)
@@ -267,23 +276,45 @@ def as_rdm_stack(assembly: xr.DataArray, *, per_subject: bool = True) -> tuple[n
             np.asarray(assembly["stimulus_a"].values),
             np.asarray(assembly["subject"].values),
         )
-    assembly = two_dim_responses(assembly)
+    assembly = two_dim_responses(assembly, side)
     ids = np.asarray(assembly["stimulus_id"].values)
+    warn_constant_stimuli(np.asarray(assembly.values), ids, side)
     if per_subject and "subject" in assembly.coords and assembly["subject"].dims == ("neuroid",):
         rdms, subjects = subject_rdms(assembly.values, assembly["subject"].values)
         return rdms, ids, subjects
     return pearson_rdm(assembly.values)[np.newaxis], ids, np.array(["all"])
 
 
-def two_dim_responses(assembly: xr.DataArray) -> xr.DataArray:
-    """Validate a neural assembly and require dims ``(presentation, neuroid)`` (no time bins)."""
+def two_dim_responses(assembly: xr.DataArray, side: str = "assembly") -> xr.DataArray:
+    """Validate a neural assembly and require dims ``(presentation, neuroid)`` (no time bins) and usable values.
+
+    Values are checked by :func:`brainscore_core.metrics.checks.check_response_values` (NaN, Inf, 0 neuroids and
+    overflowing magnitudes raise :class:`MetricInputError` naming ``side``), as on the regression path.
+    """
     assembly = validate_neuroid_assembly(assembly)
     if assembly.ndim != 2:
         raise MetricInputError(
-            f"RDM-based metrics take (presentation, neuroid) responses, got dims {tuple(assembly.dims)}; "
-            "select one time bin first (assembly.isel(time_bin=0))."
+            f"RDM-based metrics take (presentation, neuroid) responses, got dims {tuple(assembly.dims)} for the "
+            f"{side}; select one time bin first (assembly.isel(time_bin=0))."
         )
+    check_response_values(assembly, side)
     return assembly
+
+
+def warn_constant_stimuli(patterns: np.ndarray, stimulus_ids: np.ndarray, side: str) -> None:
+    """Warn, naming them, about stimuli whose responses are the same in every neuroid (their RDM entries are NaN)."""
+    patterns = np.asarray(patterns)
+    if patterns.shape[-1] == 0:
+        return
+    constant = np.max(patterns, axis=-1) == np.min(patterns, axis=-1)
+    if constant.any():
+        warnings.warn(
+            f"The {side} responses to {int(constant.sum())} of {len(constant)} stimuli (e.g. "
+            f"{examples(np.asarray(stimulus_ids)[constant])}) are constant across neuroids: 1 - Pearson r with "
+            "them is undefined, so their RDM entries are left out of the comparison.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def _reorder_rdms(rdms: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -379,8 +410,8 @@ class RDMMetric(Metric):
         self.identifier = "rdm" if comparison == "spearman" else f"rdm_{comparison.split('_')[0]}"
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
-        source_rdms, source_ids, _ = as_rdm_stack(source, per_subject=False)
-        target_rdms, target_ids, _ = as_rdm_stack(target, per_subject=False)
+        source_rdms, source_ids, _ = as_rdm_stack(source, per_subject=False, side=SOURCE)
+        target_rdms, target_ids, _ = as_rdm_stack(target, per_subject=False, side=TARGET)
         source_rdm = _single_rdm(source_rdms, "source")
         target_rdm = _single_rdm(target_rdms, "target")
         source_order, target_order = matched_stimulus_order(source_ids, target_ids)
@@ -421,12 +452,15 @@ class RDMCrossValidated(Metric):
         self.stratification_coord = stratification_coord
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
-        source, target = two_dim_responses(source), two_dim_responses(target)
+        source, target = two_dim_responses(source, SOURCE), two_dim_responses(target, TARGET)
         source_order, target_order = matched_stimulus_order(
             np.asarray(source["stimulus_id"].values),
             np.asarray(target["stimulus_id"].values),
             sort=self.split_order == "stimulus_id",
         )
+        for side, assembly, order in ((SOURCE, source, source_order), (TARGET, target, target_order)):
+            ids = np.asarray(assembly["stimulus_id"].values)[order]
+            warn_constant_stimuli(np.asarray(assembly.values)[order], ids, side)
         # Pearson r between two stimuli does not depend on the other stimuli: a split's RDM is a block of the full one
         source_rdm = pearson_rdm(np.asarray(source.values, dtype=float)[source_order])
         target_rdm = pearson_rdm(np.asarray(target.values, dtype=float)[target_order])
@@ -483,9 +517,9 @@ class RSAMetric(Metric):
         self.comparison = comparison
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
-        source_rdms, source_ids, _ = as_rdm_stack(source, per_subject=False)
+        source_rdms, source_ids, _ = as_rdm_stack(source, per_subject=False, side=SOURCE)
         source_rdm = _single_rdm(source_rdms, "source")
-        target_rdms, target_ids, subjects = as_rdm_stack(target)
+        target_rdms, target_ids, subjects = as_rdm_stack(target, side=TARGET)
         source_order, target_order = matched_stimulus_order(source_ids, target_ids)
         _check_stimulus_count(len(target_order), 3, "RSA")
         per_subject = compare_rdms(
@@ -517,7 +551,7 @@ class RSACeiling(Ceiling):
         self.comparison = comparison
 
     def __call__(self, assembly: xr.DataArray) -> Score | None:
-        rdms, _, subjects = as_rdm_stack(assembly)
+        rdms, _, subjects = as_rdm_stack(assembly, side="assembly (data)")
         if len(subjects) < 2:
             return None
         # the same stimulus order for every subject suffices: the comparison ignores how pairs are ordered

@@ -13,6 +13,7 @@ from brainscore_core import (
     validate_behavioral_assembly,
     validate_neuroid_assembly,
 )
+from brainscore_core.errors import InvalidAssemblyError, MetricInputError
 
 
 def _repeated():
@@ -73,7 +74,9 @@ def test_average_repetitions_keeps_constant_coords_and_drops_varying_ones():
 
 
 def test_average_repetitions_skips_nan_padding():
-    assembly = neuroid_assembly([[1.0], [np.nan], [3.0]], stimulus_id=["a", "a", "a"])
+    assembly = neuroid_assembly(
+        [[1.0], [np.nan], [3.0]], stimulus_id=["a", "a", "a"], presentation_coords={"repetition": [0, 1, 2]}
+    )
     assert float(average_repetitions(assembly).values[0, 0]) == 2.0
 
 
@@ -116,3 +119,118 @@ def test_rdm_assembly():
     assert rdm_assembly(np.zeros((3, 3)), stimulus_id=["a", "b", "c"]).sizes["subject"] == 1
     with pytest.raises(AssemblyError, match="3x3 but 2 stimulus ids"):
         rdm_assembly(np.zeros((3, 3)), stimulus_id=["a", "b"])
+
+
+# --- bad data is refused (issue 10 §6) ----------------------------------------------------------------------
+def test_average_repetitions_refuses_duplicated_stimulus_repetition_rows():
+    """Probe 2.5: a row relabelled as another stimulus of the same repetition used to be averaged in silently."""
+    relabelled = neuroid_assembly(
+        np.arange(8.0).reshape(4, 2),
+        stimulus_id=["a", "a", "a", "b"],
+        presentation_coords={"repetition": [0, 0, 1, 1]},
+    )
+    with pytest.raises(InvalidAssemblyError, match=r"1 duplicated \(stimulus_id, repetition\) rows, e.g. \('a', 0\)"):
+        average_repetitions(relabelled)
+    with pytest.raises(MetricInputError, match="nothing was averaged"):  # also a MetricInputError
+        average_repetitions(relabelled)
+
+
+def test_average_repetitions_refuses_unlabelled_repeats_unless_declared():
+    unlabelled = neuroid_assembly([[1.0], [3.0], [5.0]], stimulus_id=["a", "a", "b"])
+    with pytest.raises(InvalidAssemblyError, match=r"repeats 1 stimulus ids \(\['a'\]\) .*no 'repetition' coordinate"):
+        average_repetitions(unlabelled)
+    declared = average_repetitions(unlabelled, repetition_coord=None)
+    np.testing.assert_array_equal(declared.values[:, 0], [2.0, 5.0])
+    trials = unlabelled.assign_coords(trial=("presentation", [0, 1, 0]))
+    assert float(average_repetitions(trials, repetition_coord="trial").values[0, 0]) == 2.0
+
+
+def test_average_repetitions_without_repeats_needs_no_repetition_coord():
+    once = neuroid_assembly([[1.0], [3.0]], stimulus_id=["a", "b"])
+    np.testing.assert_array_equal(average_repetitions(once).values, once.values)
+
+
+class _ConstantCandidate:
+    identifier = "toy"
+
+    def start_recording(self, region, time_bins=None):
+        pass
+
+    def look_at(self, stimuli, number_of_trials=1):
+        return neuroid_assembly(np.ones((2, 1)), stimulus_id=["a", "b"])
+
+
+def _toy_benchmark(data, **arguments):
+    from brainscore_core import NeuralBenchmark, Score, stimulus_set
+
+    def metric(source, target):
+        return Score(float(target.values.sum()))
+
+    return NeuralBenchmark(
+        "toy.duplicates",
+        assembly=data,
+        stimuli=stimulus_set("toy", {"stimulus_id": ["a", "b"]}, images=[np.zeros((2, 2, 3), np.uint8)] * 2),
+        region="IT",
+        metric=metric,
+        ceiling_func=None,
+        visual_degrees=8,
+        **arguments,
+    )
+
+
+def test_neural_benchmark_refuses_duplicated_rows_before_scoring():
+    data = neuroid_assembly(
+        np.ones((4, 1)), stimulus_id=["a", "a", "b", "b"], presentation_coords={"repetition": [0, 0, 0, 1]}
+    )
+    with pytest.raises(MetricInputError, match=r"\('a', 0\)"):
+        _toy_benchmark(data)(_ConstantCandidate())
+
+
+def test_neural_benchmark_averages_unlabelled_repeats_only_when_declared():
+    data = neuroid_assembly([[1.0], [3.0], [5.0]], stimulus_id=["a", "a", "b"])
+    with pytest.raises(InvalidAssemblyError, match="no 'repetition' coordinate"):
+        _toy_benchmark(data)(_ConstantCandidate())
+    assert _toy_benchmark(data, repetition_coord=None)(_ConstantCandidate()).raw == pytest.approx(7.0)
+
+
+def _symmetric(rng, n=5):
+    values = rng.uniform(0.1, 2.0, size=(n, n))
+    rdm = (values + values.T) / 2
+    np.fill_diagonal(rdm, 0.0)
+    return rdm
+
+
+def test_rdm_assembly_refuses_an_asymmetric_rdm_and_names_the_pair():
+    rdm = _symmetric(np.random.default_rng(0))
+    rdm[3, 1] += 0.5
+    with pytest.raises(InvalidAssemblyError, match=r"not symmetric \(subject '0': 1 pairs differ, e.g. \('b', 'd'\)"):
+        rdm_assembly(rdm, stimulus_id=list("abcde"))
+    nan_below = _symmetric(np.random.default_rng(0))
+    nan_below[4, 0] = np.nan
+    with pytest.raises(InvalidAssemblyError, match="not symmetric"):
+        rdm_assembly(nan_below, stimulus_id=list("abcde"))
+
+
+def test_rdm_assembly_tolerates_float_noise_and_missing_entries():
+    rdm = _symmetric(np.random.default_rng(1))
+    noisy = rdm * (1 + 1e-12 * np.random.default_rng(2).normal(size=rdm.shape))
+    np.fill_diagonal(noisy, 1e-15)
+    rdm_assembly(noisy, stimulus_id=list("abcde"))
+    missing = rdm.copy()
+    missing[0, 2] = missing[2, 0] = np.nan
+    assert np.isnan(rdm_assembly(missing, stimulus_id=list("abcde")).values).sum() == 2
+
+
+def test_rdm_assembly_refuses_a_similarity_matrix():
+    rng = np.random.default_rng(3)
+    similarity = np.corrcoef(rng.normal(size=(5, 20)))  # diagonal 1
+    with pytest.raises(InvalidAssemblyError, match=r"non-zero diagonal .*pass 1 - similarity"):
+        rdm_assembly(similarity, stimulus_id=list("abcde"), subject=["s1"])
+    rdm_assembly(1 - similarity, stimulus_id=list("abcde"))
+
+
+def test_rdm_assembly_refuses_repeated_stimulus_ids_without_suggesting_averaging():
+    with pytest.raises(InvalidAssemblyError, match=r"repeats stimulus ids \['b'\]") as error:
+        rdm_assembly(np.zeros((3, 3)), stimulus_id=["a", "b", "b"])
+    assert "average" not in str(error.value)
+    assert "drop the extra rows and columns" in str(error.value)

@@ -120,3 +120,73 @@ def test_stimulus_set_errors_name_the_problem(tmp_path, monkeypatch):
     pd.DataFrame({"stimulus_id": ["s9"], "filename": ["s9.png"]}).to_csv(tmp_path / "missing.csv", index=False)
     with pytest.raises(StimulusError, match=r"s9\.png"):
         load_stimulus_set(tmp_path / "missing.csv", zip_path)
+
+
+# --- file names stay inside the store; no same-name substitution (issue 10 §6, probes 7.1, 7.2) ---------------
+def _store(tmp_path, layout):
+    """An image folder holding ``layout`` (relative paths), plus a file outside it."""
+    images = tmp_path / "store" / "images"
+    for relative in layout:
+        (images / relative).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.zeros((2, 2, 3), dtype=np.uint8)).save(images / relative)
+    (tmp_path / "outside").mkdir()
+    Image.fromarray(np.zeros((2, 2, 3), dtype=np.uint8)).save(tmp_path / "outside" / "secret.png")
+    return images
+
+
+def _csv(tmp_path, names):
+    path = tmp_path / "store" / "set.csv"
+    pd.DataFrame({"stimulus_id": [f"s{i}" for i in range(len(names))], "filename": names}).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../outside/secret.png", "OUTSIDE_ABSOLUTE", "/etc/passwd", "a/../../x.png", "C:\\Windows\\x.png"],
+)
+def test_csv_file_names_outside_the_store_are_refused(tmp_path, name):
+    images = _store(tmp_path, ["a.png", "b.png"])
+    if name == "OUTSIDE_ABSOLUTE":
+        name = str(tmp_path / "outside" / "secret.png")
+    csv_path = _csv(tmp_path, ["a.png", "b.png", name])
+    with pytest.raises(DataError, match=r"set\.csv line 4 \(stimulus 's2'\) names the image file") as error:
+        load_stimulus_set(csv_path, images)
+    assert repr(name) in str(error.value) and "not inside the image store" in str(error.value)
+
+
+def test_a_missing_file_is_never_replaced_by_a_same_named_file_in_another_folder(tmp_path):
+    images = _store(tmp_path, ["setA/img1.png", "setB/img9.png"])
+    csv_path = _csv(tmp_path, ["setA/img1.png", "setA/img9.png"])
+    with pytest.raises(
+        StimulusError, match=r"line 3 \(stimulus 's1'\) names the image file 'setA/img9.png', which does "
+    ):
+        load_stimulus_set(csv_path, images)
+    with pytest.raises(StimulusError, match=r"same name elsewhere in the store \(not used\): \['setB/img9.png'\]"):
+        load_stimulus_set(csv_path, images)
+
+
+def test_a_flat_store_whose_csv_names_sub_folders_is_read_by_file_name(tmp_path):
+    images = _store(tmp_path, ["img1.png", "img2.png"])
+    stimuli = load_stimulus_set(_csv(tmp_path, ["setA/img1.png", "setB/img2.png"]), images)
+    assert [stimuli.image_path(s) for s in stimuli.stimulus_ids] == [images / "img1.png", images / "img2.png"]
+
+
+def test_a_zip_wrapping_its_files_in_one_folder_is_read_inside_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRAINSCORE_HOME", str(tmp_path / "home"))
+    csv_path, zip_path = _brainio_stimuli(tmp_path, wrap_folder=True)
+    with zipfile.ZipFile(zip_path, "a") as archive:  # what macOS's Finder adds
+        archive.writestr("__MACOSX/images/._s1.png", b"resource fork")
+    stimuli = load_stimulus_set(csv_path, zip_path)
+    assert stimuli.image_path("s1").parent.name == "images"
+    assert stimuli.image_path("s1").name == "s1.png"
+    assert stimuli.load_image("s2").getpixel((1, 1)) == (50, 50, 50)
+
+
+def test_verified_file_refuses_paths_outside_the_data_folder(tmp_path):
+    from brainscore_core.checksums import contained_path, verified_file
+
+    assert contained_path(tmp_path, "a/./b/../c.png") == tmp_path / "a" / "." / "b" / ".." / "c.png"
+    for name in ("../x", "/etc/passwd", "a/../../x", ""):
+        assert contained_path(tmp_path, name) is None
+        with pytest.raises(DataError, match="not a relative path inside the data folder"):
+            verified_file(tmp_path, name, {name: "0" * 64})

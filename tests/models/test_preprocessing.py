@@ -97,3 +97,17 @@ def test_preprocessing_is_frozen_hashable_and_validated():
         Preprocessing(resample="cubic-ish")
     with pytest.raises(ValueError, match="positive"):
         place_on_screen(_uniform((4, 4)), 0, 8)
+
+
+def test_screen_image_scales_16_bit_greyscale_and_keeps_8_bit_images_identical():
+    ramp = np.linspace(0, 65535, 32 * 32).round().astype(np.uint16).reshape(32, 32)
+    screen = Preprocessing(image_size=32).screen_image(Image.fromarray(ramp))
+    assert screen.mean() / 255 == pytest.approx(0.5, abs=0.002)  # PIL's convert('RGB') gave 0.998
+    rng = np.random.default_rng(0)
+    for image in (
+        Image.fromarray(rng.integers(0, 256, (20, 30, 3), dtype=np.uint8)),
+        Image.fromarray(rng.integers(0, 256, (20, 30, 4), dtype=np.uint8), "RGBA"),
+        Image.fromarray(rng.integers(0, 256, (20, 30), dtype=np.uint8)),
+    ):
+        before = np.asarray(image.convert("RGB").resize((32, 32), Image.Resampling.BILINEAR), dtype=np.uint8)
+        np.testing.assert_array_equal(Preprocessing(image_size=32).screen_image(image), before)
