@@ -1,0 +1,98 @@
+"""Leave-one-stimulus-out values for the subjects ⊕ stimuli test, computed from what the metrics already have.
+
+- :func:`rdm_spearman_loo`: RSA, Spearman rho between a model RDM and each subject's RDM, with every stimulus left out
+  in turn (the pairs involving it are dropped and the rest re-ranked).
+- :func:`kappa_loo`: error consistency, each subject's signed mean-over-conditions Cohen's kappa with the model, with
+  every stimulus left out in turn, in O(1) per stimulus from the 2x2 counts.
+
+Both return ``(by_subject, loo)`` of shapes ``(S,)`` and ``(S, N)``, the inputs of
+:func:`~brainscore_core.comparison.estimates.subject_stimulus_test` and of
+:class:`~brainscore_core.comparison.units.SubjectStimulusUnits`.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["kappa_loo", "rdm_spearman_loo"]
+
+
+def _rank_pearson(model: np.ndarray, subjects: np.ndarray) -> np.ndarray:
+    """Spearman rho of a vector against each row of ``subjects`` (average ranks for ties)."""
+    x = stats.rankdata(model)
+    y = stats.rankdata(subjects, axis=-1)
+    x = x - x.mean()
+    y = y - y.mean(axis=-1, keepdims=True)
+    return (y @ x) / np.sqrt((x @ x) * np.sum(y * y, axis=-1))
+
+
+def rdm_spearman_loo(model_rdm: np.ndarray, subject_rdms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-subject Spearman rho over the upper triangle, and the same with each stimulus' pairs left out.
+
+    ``model_rdm``: (N, N); ``subject_rdms``: (S, N, N) or (N, N) for one (pooled) RDM; rows in the same stimulus
+    order. Returns ``(rho (S,), rho_loo (S, N))``.
+    """
+    model_rdm = np.asarray(model_rdm, dtype=float)
+    subject_rdms = np.asarray(subject_rdms, dtype=float)
+    if subject_rdms.ndim == 2:
+        subject_rdms = subject_rdms[None]
+    n = model_rdm.shape[0]
+    if model_rdm.shape != (n, n) or subject_rdms.shape[1:] != (n, n):
+        raise ValueError(f"RDMs must be square and alike: model {model_rdm.shape}, subjects {subject_rdms.shape}.")
+    if n < 4:
+        raise ValueError(f"the stimulus jackknife needs >= 4 stimuli, got {n}.")
+    rows, cols = np.triu_indices(n, k=1)
+    model = model_rdm[rows, cols]
+    subjects = subject_rdms[:, rows, cols]
+    if not (np.all(np.isfinite(model)) and np.all(np.isfinite(subjects))):
+        raise ValueError("RDMs hold non-finite dissimilarities; the jackknife needs finite RDMs.")
+    full = _rank_pearson(model, subjects)
+    loo = np.empty((subjects.shape[0], n))
+    for stimulus in range(n):
+        keep = (rows != stimulus) & (cols != stimulus)
+        loo[:, stimulus] = _rank_pearson(model[keep], subjects[:, keep])
+    return full, loo
+
+
+def _kappa(both: np.ndarray, model: np.ndarray, human: np.ndarray, n: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a, b = model / n, human / n
+        observed = (n - model - human + 2 * both) / n
+        expected = a * b + (1 - a) * (1 - b)
+        kappa = (observed - expected) / (1 - expected)
+    return np.where(np.isfinite(kappa), kappa, np.nan)
+
+
+def kappa_loo(
+    model_correct: np.ndarray, human_correct: np.ndarray, condition: np.ndarray, n_conditions: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Signed per-subject mean-over-conditions kappa and its leave-one-stimulus-out values.
+
+    ``model_correct``: (N,) booleans; ``human_correct``: (S, N) with 1/0 and NaN for a trial the subject did not
+    see; ``condition``: (N,) integers in ``[0, n_conditions)``. Undefined kappa (both always right or always wrong in a
+    condition) are left out of the condition mean. Returns ``(kappa (S,), kappa_loo (S, N))``.
+    """
+    model = np.asarray(model_correct, dtype=bool)
+    human = np.asarray(human_correct, dtype=float)
+    condition = np.asarray(condition, dtype=int)
+    if human.ndim != 2 or human.shape[1] != model.size or condition.shape != model.shape:
+        raise ValueError(
+            f"shapes do not match: model {model.shape}, humans {human.shape}, condition {condition.shape}."
+        )
+    seen = np.isfinite(human)
+    h = np.where(seen, human, 0.0)
+    m = np.where(seen, model[None, :].astype(float), 0.0)
+    onehot = np.eye(n_conditions)[condition]  # (N, K)
+    counts = [x @ onehot for x in (m * h, m, h, seen.astype(float))]  # each (S, K)
+    full = _kappa(*counts)
+    # stimulus i removes its own contribution from its condition's counts: (S, K, N)
+    removed = [
+        c[:, :, None] - (x[:, None, :] * onehot.T[None]) for c, x in zip(counts, (m * h, m, h, seen), strict=True)
+    ]
+    loo = _kappa(*removed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(full, axis=1), np.nanmean(loo, axis=1)
