@@ -20,41 +20,46 @@ from scipy import stats
 __all__ = ["kappa_loo", "rdm_spearman_loo"]
 
 
-def _rank_pearson(model: np.ndarray, subjects: np.ndarray) -> np.ndarray:
-    """Spearman rho of a vector against each row of ``subjects`` (average ranks for ties)."""
-    x = stats.rankdata(model)
-    y = stats.rankdata(subjects, axis=-1)
-    x = x - x.mean()
-    y = y - y.mean(axis=-1, keepdims=True)
-    return (y @ x) / np.sqrt((x @ x) * np.sum(y * y, axis=-1))
-
-
 def rdm_spearman_loo(model_rdm: np.ndarray, subject_rdms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-subject Spearman rho over the upper triangle, and the same with each stimulus' pairs left out.
 
-    ``model_rdm``: (N, N); ``subject_rdms``: (S, N, N) or (N, N) for one (pooled) RDM; rows in the same stimulus
-    order. Returns ``(rho (S,), rho_loo (S, N))``.
+    ``model_rdm``: (N, N), or (K, N, N) for K models scored against the same subjects (the subjects' ranks are
+    then computed once); ``subject_rdms``: (S, N, N), or (N, N) for one (pooled) RDM; rows in the same stimulus
+    order. Returns ``(rho (S,), rho_loo (S, N))``, with a leading K axis for a batch of models.
     """
-    model_rdm = np.asarray(model_rdm, dtype=float)
+    models = np.asarray(model_rdm, dtype=float)
     subject_rdms = np.asarray(subject_rdms, dtype=float)
+    batch = models.ndim == 3
+    models = models if batch else models[None]
     if subject_rdms.ndim == 2:
         subject_rdms = subject_rdms[None]
-    n = model_rdm.shape[0]
-    if model_rdm.shape != (n, n) or subject_rdms.shape[1:] != (n, n):
-        raise ValueError(f"RDMs must be square and alike: model {model_rdm.shape}, subjects {subject_rdms.shape}.")
+    n = models.shape[-1]
+    if models.shape[1:] != (n, n) or subject_rdms.shape[1:] != (n, n):
+        raise ValueError(f"RDMs must be square and alike: model {models.shape}, subjects {subject_rdms.shape}.")
     if n < 4:
         raise ValueError(f"the stimulus jackknife needs >= 4 stimuli, got {n}.")
     rows, cols = np.triu_indices(n, k=1)
-    model = model_rdm[rows, cols]
+    model_pairs = models[:, rows, cols]
     subjects = subject_rdms[:, rows, cols]
-    if not (np.all(np.isfinite(model)) and np.all(np.isfinite(subjects))):
+    if not (np.all(np.isfinite(model_pairs)) and np.all(np.isfinite(subjects))):
         raise ValueError("RDMs hold non-finite dissimilarities; the jackknife needs finite RDMs.")
-    full = _rank_pearson(model, subjects)
-    loo = np.empty((subjects.shape[0], n))
-    for stimulus in range(n):
-        keep = (rows != stimulus) & (cols != stimulus)
-        loo[:, stimulus] = _rank_pearson(model[keep], subjects[:, keep])
-    return full, loo
+    keep = np.stack([np.flatnonzero((rows != i) & (cols != i)) for i in range(n)])  # (N, M') pair indices
+    subject_full = _centred_ranks(subjects)
+    subject_loo = _centred_ranks(subjects[:, keep])  # (S, N, M')
+    full = np.stack([_correlate(_centred_ranks(m), subject_full) for m in model_pairs])
+    loo = np.stack([_correlate(_centred_ranks(m[keep])[None], subject_loo) for m in model_pairs])
+    return (full, loo) if batch else (full[0], loo[0])
+
+
+def _centred_ranks(values: np.ndarray) -> np.ndarray:
+    """Average ranks along the last axis, minus their mean."""
+    ranks = stats.rankdata(values, axis=-1)
+    return ranks - ranks.mean(axis=-1, keepdims=True)
+
+
+def _correlate(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Pearson r of centred vectors along the last axis (broadcasting)."""
+    return np.sum(x * y, axis=-1) / np.sqrt(np.sum(x * x, axis=-1) * np.sum(y * y, axis=-1))
 
 
 def _kappa(both: np.ndarray, model: np.ndarray, human: np.ndarray, n: np.ndarray) -> np.ndarray:
