@@ -79,7 +79,7 @@ class GateResult:
 
     def _test(self) -> str:
         p = self.p_better if self.status == "improved" else self.p
-        shown = "p<0.001" if p < 0.001 else f"p={p:.2g}"
+        shown = "p<0.001" if p < 0.001 else f"p={round(p, 3):g}"
         return shown if math.isnan(self.t) else f"{shown}, t={self.t:.2f} df={self.df:.0f}"
 
     def _tail(self) -> str:
