@@ -43,12 +43,37 @@ def rdm_spearman_loo(model_rdm: np.ndarray, subject_rdms: np.ndarray) -> tuple[n
     subjects = subject_rdms[:, rows, cols]
     if not (np.all(np.isfinite(model_pairs)) and np.all(np.isfinite(subjects))):
         raise ValueError("RDMs hold non-finite dissimilarities; the jackknife needs finite RDMs.")
-    keep = np.stack([np.flatnonzero((rows != i) & (cols != i)) for i in range(n)])  # (N, M') pair indices
+    kept_ranks = _leave_one_out_ranks(np.concatenate([model_pairs, subjects]), rows, cols, n)  # (K + S, N, M')
+    centred = kept_ranks - (kept_ranks.shape[-1] + 1) / 2
+    model_loo, subject_loo = centred[: len(models)], centred[len(models) :]
     subject_full = _centred_ranks(subjects)
-    subject_loo = _centred_ranks(subjects[:, keep])  # (S, N, M')
     full = np.stack([_correlate(_centred_ranks(m), subject_full) for m in model_pairs])
-    loo = np.stack([_correlate(_centred_ranks(m[keep])[None], subject_loo) for m in model_pairs])
+    loo = np.stack([_correlate(m[None], subject_loo) for m in model_loo])
     return (full, loo) if batch else (full[0], loo[0])
+
+
+def _leave_one_out_ranks(values: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
+    """Average ranks of each row of ``values`` (R, M) within the pairs not involving stimulus i, for every i.
+
+    Re-ranking without sorting again: ``rank'(x) = rank(x) - #{removed < x} - #{removed == x}/2`` (exact with
+    ties), with the counts read from prefix sums, over the sorted pairs, of "pair involves stimulus i".
+    Returns (R, N, M - N + 1).
+    """
+    ranks = stats.rankdata(values, axis=-1)
+    order = np.argsort(ranks, axis=-1, kind="stable")
+    sorted_ranks = np.take_along_axis(ranks, order, axis=-1)
+    start = np.stack([np.searchsorted(s, r, side="left") for s, r in zip(sorted_ranks, ranks, strict=True)])
+    end = np.stack([np.searchsorted(s, r, side="right") for s, r in zip(sorted_ranks, ranks, strict=True)])
+    involves = np.zeros((len(rows), n), dtype=np.int32)  # (M, N): pair p involves stimulus i
+    involves[np.arange(len(rows)), rows] = 1
+    involves[np.arange(len(rows)), cols] = 1
+    prefix = np.zeros((len(ranks), len(rows) + 1, n), dtype=np.int32)
+    np.cumsum(involves[order], axis=1, out=prefix[:, 1:])
+    below = np.take_along_axis(prefix, start[:, :, None], axis=1)  # (R, M, N)
+    tied = np.take_along_axis(prefix, end[:, :, None], axis=1) - below
+    new_ranks = ranks[:, :, None] - below - tied / 2
+    keep = np.stack([np.flatnonzero((rows != i) & (cols != i)) for i in range(n)])  # (N, M')
+    return new_ranks[:, keep, np.arange(n)[:, None]]
 
 
 def _centred_ranks(values: np.ndarray) -> np.ndarray:
@@ -59,7 +84,9 @@ def _centred_ranks(values: np.ndarray) -> np.ndarray:
 
 def _correlate(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Pearson r of centred vectors along the last axis (broadcasting)."""
-    return np.sum(x * y, axis=-1) / np.sqrt(np.sum(x * x, axis=-1) * np.sum(y * y, axis=-1))
+    x, y = np.broadcast_arrays(x, y)
+    dot = np.einsum("...m,...m->...", x, y)
+    return dot / np.sqrt(np.einsum("...m,...m->...", x, x) * np.einsum("...m,...m->...", y, y))
 
 
 def _kappa(both: np.ndarray, model: np.ndarray, human: np.ndarray, n: np.ndarray) -> np.ndarray:
