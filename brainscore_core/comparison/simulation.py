@@ -26,7 +26,16 @@ from threadpoolctl import ThreadpoolController  # installed with scikit-learn
 from .estimates import PairedEstimate, mcnemar_test, split_test, stimulus_jackknife_test, subject_stimulus_test
 from .jackknife import kappa_loo, rdm_spearman_loo
 
-__all__ = ["EDITS", "FAMILIES", "SCENARIOS", "SimulatedPair", "old_rule_fails", "simulate_pair"]
+__all__ = [
+    "EDITS",
+    "FAMILIES",
+    "SCENARIOS",
+    "SimulatedPair",
+    "old_rule_fails",
+    "shape_bias_score",
+    "simulate_pair",
+    "spearman_upper_triangle",
+]
 
 Family = Literal["rsa", "predictivity", "error_consistency", "accuracy", "shape_bias"]
 Scenario = Literal["null", "sibling", "edited", "degraded"]

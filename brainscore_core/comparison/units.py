@@ -81,11 +81,11 @@ def _round(values: np.ndarray) -> list[Any]:
     return json.loads(json.dumps(np.vectorize(lambda x: float(f"{x:.{STORED_DIGITS}g}"))(values).tolist()))
 
 
-def _floats(values: Any, name: str, ndim: int, *, allow_nan: bool = False) -> np.ndarray:
+def _floats(values: Any, name: str, ndim: int) -> np.ndarray:
     array = np.asarray(values, dtype=float)
     if array.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {array.shape}.")
-    bad = np.isinf(array) | (np.isnan(array) if not allow_nan else False)
+    bad = ~np.isfinite(array)
     if np.any(bad):
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
@@ -295,8 +295,13 @@ def compare_units(
             f"stimulus fingerprint differs (baseline {_short(baseline.stimuli)}, now {_short(current.stimuli)})"
         )
     if isinstance(baseline, SubjectStimulusUnits) and isinstance(current, SubjectStimulusUnits):
-        if baseline.subjects != current.subjects or baseline.unit != current.unit:
+        if baseline.subjects != current.subjects:
             raise UnitsMismatch(f"subjects differ (baseline {list(baseline.subjects)}, now {list(current.subjects)})")
+        if baseline.unit != current.unit or baseline.loo.shape != current.loo.shape:
+            raise UnitsMismatch(
+                f"jackknife units differ (baseline {baseline.loo.shape[1]} x {baseline.unit!r}, "
+                f"now {current.loo.shape[1]} x {current.unit!r})"
+            )
         return subject_stimulus_test(
             baseline.by_subject, current.by_subject, baseline.loo, current.loo, scale=scale, unit=current.unit
         )

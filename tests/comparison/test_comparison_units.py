@@ -135,6 +135,11 @@ def test_other_mismatches_are_incomparable():
     fewer = SubjectStimulusUnits(a.subjects[:3], a.by_subject[:3], a.loo[:3], a.stimuli)
     with pytest.raises(UnitsMismatch, match=r"subjects differ \(baseline \['s0', 's1', 's2', 's3'\]"):
         compare_units(a, fewer)
+    grouped = SubjectStimulusUnits(a.subjects, a.by_subject, a.loo[:, :50], a.stimuli, unit="stimulus-group")
+    with pytest.raises(
+        UnitsMismatch, match=r"jackknife units differ \(baseline 92 x 'stimulus', now 50 x 'stimulus-group'\)"
+    ):
+        compare_units(a, grouped)
     with pytest.raises(UnitsMismatch, match="baseline units are 'subjects_stimuli', this run's are 'stimuli'"):
         compare_units(a, StimulusUnits(np.ones(3, bool), a.stimuli))
 
