@@ -13,6 +13,7 @@ alone). Under null/sibling every failure is a false alarm; ± is the binomial SE
 
     python benchmarks/bench_gate_simulation.py            # 200 null and 100 drop replicates per row (~10-20 min)
     python benchmarks/bench_gate_simulation.py --quick    # 60 / 40 replicates
+    python benchmarks/bench_gate_simulation.py --only predictivity   # the rows whose label contains the text
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ ROWS = [
     ("RSA 4 subj x 92 stim", "rsa", {"n_subjects": 4, "n_stimuli": 92}, ("null", "sibling", "edited", "degraded")),
     ("RSA 16 subj x 92 stim", "rsa", {"n_subjects": 16, "n_stimuli": 92}, ("null",)),
     ("predictivity 640 x 50", "predictivity", {"n_stimuli": 640, "n_neurons": 50}, ("null", "sibling", "edited")),
+    ("predictivity 640 x 50, edit 1.5", "predictivity", {"n_stimuli": 640, "n_neurons": 50, "edit": 1.5}, ("edited",)),
     ("error consistency 10 x 160", "error_consistency", {"n_subjects": 10, "n_stimuli": 160}, ("null", "edited")),
     ("accuracy 160 stim", "accuracy", {"n_stimuli": 160}, ("null", "edited")),
     ("shape bias 1280 stim", "shape_bias", {"n_stimuli": 1280}, ("null", "edited")),
@@ -43,7 +45,7 @@ def rate(count: int, runs: int) -> str:
     return f"{100 * p:.1f} ± {100 * math.sqrt(max(p * (1 - p), 1e-12) / runs):.1f} %"
 
 
-def run_row(family: str, sizes: dict[str, int], scenario: str, runs: int, seed: int) -> list[str]:
+def run_row(family: str, sizes: dict[str, float], scenario: str, runs: int, seed: int) -> list[str]:
     rng = np.random.default_rng(seed)
     deltas, ses = [], []
     old = new_05 = new_01 = new_05_tol0 = 0
@@ -72,6 +74,7 @@ def main() -> None:
     parser.add_argument("--null-runs", type=int, default=200)
     parser.add_argument("--drop-runs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", default="", help="run only the rows whose shape label contains this text")
     args = parser.parse_args()
     null_runs, drop_runs = (60, 40) if args.quick else (args.null_runs, args.drop_runs)
     header = [
@@ -89,6 +92,8 @@ def main() -> None:
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for label, family, sizes, scenarios in ROWS:
+        if args.only not in label:
+            continue
         for scenario in scenarios:
             runs = null_runs if scenario in ("null", "sibling") else drop_runs
             start = time.perf_counter()
