@@ -14,7 +14,8 @@ from brainscore_core.errors import IncompatibleModelError
 from brainscore_core.metrics.regression import BRAINSCORE_RIDGECV_ALPHAS
 from brainscore_core.score import Score
 from brainscore_core.testing import ShrunkPixelsModel, shrunk_pixels
-from example_plugins.benchmarks.cowley2023.benchmark import EvenOddRepetitionHalves, SessionMeanBenchmark
+
+from .benchmark import EvenOddRepetitionHalves, SessionMeanBenchmark
 
 
 def _pearson_columns(a: np.ndarray, b: np.ndarray) -> np.ndarray:
