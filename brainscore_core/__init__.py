@@ -21,7 +21,7 @@ from .assemblies import (
     validate_neuroid_assembly,
     validate_rdm_assembly,
 )
-from .benchmarks import Benchmark, NeuralBenchmark
+from .benchmarks import Benchmark, NeuralBenchmark, RSABenchmark
 from .brain_model import BrainModel, Task
 from .errors import (
     AssemblyError,
@@ -73,6 +73,7 @@ __all__ = [
     "NeuralBenchmark",
     "PluginError",
     "PytorchWrapper",  # lazy (_LAZY)
+    "RSABenchmark",
     "Score",
     "StimulusError",
     "StimulusSet",

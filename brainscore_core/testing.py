@@ -12,6 +12,9 @@ Model plugins typically use, from their ``test.py``:
 - :func:`assert_recording_interface`, :func:`assert_label_task` and :func:`assert_readout` (the BrainModel
   interface),
 - :func:`assert_score_matches` (pinned benchmark scores) and :func:`assert_registration_imports_no_torch`.
+
+Benchmark plugins test their benchmarks on :class:`ShrunkPixelsModel`, a tiny deterministic model (no torch, no
+weights) whose features :func:`shrunk_pixels` recomputes for an independent expected value.
 """
 
 from __future__ import annotations
@@ -20,19 +23,23 @@ import contextlib
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .brain_model import BrainModel, Task
+from .errors import IncompatibleModelError
+
 if TYPE_CHECKING:
+    import numpy as np
     import xarray as xr
 
-    from .brain_model import BrainModel
     from .score import Score
     from .stimuli import StimulusSet
 
 __all__ = [
     "IMAGENET_CLASSES",
+    "ShrunkPixelsModel",
     "assert_committed_region_layer_map",
     "assert_hub_weights_are_loaded",
     "assert_label_task",
@@ -46,6 +53,7 @@ __all__ = [
     "committed_region_layer_map",
     "offline_torch_hub",
     "pinned_tolerance",
+    "shrunk_pixels",
 ]
 
 IMAGENET_CLASSES = 1000  #: labels of the ``"imagenet"`` label task are class indices 0 .. 999
@@ -238,3 +246,60 @@ def assert_hub_weights_are_loaded(
     loaded = build_network().state_dict()
     differing = [name for name in reference if not torch.equal(loaded[name], reference[name])]
     assert not differing, f"the built network's {differing} are not the weights in {weights_file}"
+
+
+# --- a tiny model for benchmark plugins' tests -----------------------------------------------------------------
+def shrunk_pixels(stimuli: StimulusSet, size: int) -> np.ndarray:
+    """``(stimuli, size*size*3)`` pixel values in [0, 1] of each image resized (bilinear) to ``size x size``."""
+    import numpy as np
+    from PIL import Image
+
+    rows = [
+        np.asarray(stimuli.load_image(s).resize((size, size), Image.Resampling.BILINEAR), dtype=float).ravel()
+        for s in stimuli.stimulus_ids
+    ]
+    return np.stack(rows) / 255.0
+
+
+class ShrunkPixelsModel(BrainModel):
+    """A deterministic BrainModel for benchmark tests (no torch, no weights): its "neurons" are the pixels of
+    each image shrunk to ``size x size`` RGB (:func:`shrunk_pixels`), the same for every region in ``regions``
+    and, with ``readout=True``, for :attr:`Task.readout`. A plumbing check, not a model of the brain.
+
+    Recording from another region or asking for another task raises
+    :class:`~brainscore_core.errors.IncompatibleModelError`; :attr:`looked_at` lists the stimulus sets shown.
+    """
+
+    def __init__(self, size: int = 8, regions: Sequence[str] = ("V4", "IT"), readout: bool = True) -> None:
+        self.identifier = f"shrunk-pixels-{size}"
+        self.size = size
+        self.regions = tuple(regions)
+        self.readout = readout
+        self.looked_at: list[str] = []  #: identifiers of the stimulus sets shown, in order
+        self._recording: str | None = None
+
+    def start_recording(self, region: str, time_bins: Sequence[tuple[float, float]] | None = None) -> None:
+        if region not in self.regions:
+            raise IncompatibleModelError(self.identifier, f"record from region {region!r}")
+        self._recording = region
+
+    def start_task(self, task: Task | str, fitting_stimuli: Any = None) -> None:
+        if Task(task) is not Task.readout or not self.readout:
+            raise IncompatibleModelError(self.identifier, f"perform the {Task(task).value!r} task")
+        self._recording = None
+
+    def recording_details(self) -> dict[str, Any]:
+        return {"layer": f"pixels{self.size}"}
+
+    def look_at(self, stimuli: StimulusSet, number_of_trials: int = 1) -> xr.DataArray:
+        from .assemblies import neuroid_assembly
+
+        self.looked_at.append(stimuli.identifier)
+        features = shrunk_pixels(stimuli, self.size)
+        n = features.shape[1]
+        return neuroid_assembly(
+            features,
+            stimulus_id=stimuli.stimulus_ids,
+            neuroid_id=[f"pixel{i}" for i in range(n)],
+            neuroid_coords={"layer": [f"pixels{self.size}"] * n, "region": [self._recording or "readout"] * n},
+        )

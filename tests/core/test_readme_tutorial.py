@@ -23,9 +23,8 @@ def tutorial_files() -> dict[str, str]:
     return {path: code for code, path in blocks}
 
 
-def write_lab_data(folder: Path, n_images: int = 40, n_neuroids: int = 6, repetitions: int = 3) -> None:
-    """Images whose brightness pattern drives the 'recorded' responses, plus noisy repeats."""
-    rng = np.random.default_rng(0)
+def write_images(folder: Path, n_images: int, rng: np.random.Generator) -> np.ndarray:
+    """``images/`` of 64 x 64 px colour blocks and ``stimuli.csv``; returns each image's 4 x 4 x 3 block pattern."""
     (folder / "images").mkdir(parents=True)
     rows, features = [], []
     for i in range(n_images):
@@ -36,8 +35,15 @@ def write_lab_data(folder: Path, n_images: int = 40, n_neuroids: int = 6, repeti
         rows.append({"stimulus_id": f"img{i:02d}", "filename": name, "sha256": sha256_file(folder / "images" / name)})
         features.append(image.reshape(4, 16, 4, 16, 3).mean(axis=(1, 3)).ravel())
     pd.DataFrame(rows).to_csv(folder / "stimuli.csv", index=False)
-    weights = rng.normal(size=(len(features[0]), n_neuroids))
-    signal = np.asarray(features) @ weights
+    return np.asarray(features)
+
+
+def write_lab_data(folder: Path, n_images: int = 40, n_neuroids: int = 6, repetitions: int = 3) -> None:
+    """Images whose brightness pattern drives the 'recorded' responses, plus noisy repeats."""
+    rng = np.random.default_rng(0)
+    features = write_images(folder, n_images, rng)
+    weights = rng.normal(size=(features.shape[1], n_neuroids))
+    signal = features @ weights
     signal = (signal - signal.mean(0)) / signal.std(0)
     trials = [{"stimulus_id": f"img{i:02d}", "repetition": r} for r in range(repetitions) for i in range(n_images)]
     responses = np.concatenate([signal + rng.normal(0, 0.3, size=signal.shape) for _ in range(repetitions)])
@@ -45,13 +51,29 @@ def write_lab_data(folder: Path, n_images: int = 40, n_neuroids: int = 6, repeti
     np.save(folder / "responses.npy", responses)
 
 
+def write_fmri_rdms(folder: Path, n_images: int = 30, n_subjects: int = 3) -> None:
+    """Images and one RDM per subject: 1 - Pearson r between the images' block patterns, plus symmetric noise."""
+    rng = np.random.default_rng(1)
+    rdm = 1 - np.corrcoef(write_images(folder, n_images, rng))
+    rdms = []
+    for _ in range(n_subjects):
+        noise = rng.normal(0, 0.02, size=rdm.shape)
+        subject = rdm + (noise + noise.T) / 2
+        np.fill_diagonal(subject, 0.0)
+        rdms.append(subject)
+    np.save(folder / "rdms.npy", np.stack(rdms))
+
+
 def test_readme_tutorial_runs_end_to_end(tmp_path):
     files = tutorial_files()
-    assert {"my_plugins/models/my_alexnet/model.py", "my_plugins/benchmarks/my_v4/benchmark.py"} <= set(files)
+    plugins = sorted({str(Path(path).parent) for path in files})
+    assert plugins == ["my_plugins/benchmarks/my_it_rsa", "my_plugins/benchmarks/my_v4", "my_plugins/models/my_alexnet"]
+    assert all(f"{plugin}/{name}" in files for plugin in plugins for name in ("__init__.py", "test.py"))
     for path, code in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(code)
     write_lab_data(tmp_path / "my_plugins/benchmarks/my_v4/data")
+    write_fmri_rdms(tmp_path / "my_plugins/benchmarks/my_it_rsa/data")
     environment = {"BRAINSCORE_HOME": str(tmp_path / "cache"), "BRAINSCORE_PROGRESS": "0"}
     run = lambda *args: subprocess.run(  # noqa: E731
         args,
@@ -62,13 +84,12 @@ def test_readme_tutorial_runs_end_to_end(tmp_path):
         env={**__import__("os").environ, **environment},
         check=False,  # asserted by the caller, with the output in the message
     )
-    for plugin in ("my_plugins/models/my_alexnet", "my_plugins/benchmarks/my_v4"):
+    for plugin in plugins:
         checked = run(sys.executable, "-m", "brainscore_core.cli", "--plugins", "my_plugins", "check-plugin", plugin)
         assert checked.returncode == 0, checked.stdout + checked.stderr
-    command = re.search(
-        r"^pytest (my_plugins/\S+ my_plugins/\S+) --brainscore-plugins=my_plugins$", README.read_text(), re.M
-    )
+    command = re.search(r"^pytest ((?:my_plugins/\S+ )+)--brainscore-plugins=my_plugins$", README.read_text(), re.M)
     assert command, "the README's command that runs the tutorial's tests"
+    assert sorted(str(Path(path).parent) for path in command.group(1).split()) == plugins
     tests = run(
         sys.executable,
         "-m",
@@ -82,4 +103,4 @@ def test_readme_tutorial_runs_end_to_end(tmp_path):
         "no:xdist",
     )
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]
-    assert "4 passed" in tests.stdout
+    assert "6 passed" in tests.stdout, tests.stdout[-3000:]

@@ -13,8 +13,9 @@ from brainscore_core.commitment import selection_benchmark
 from brainscore_core.errors import IncompatibleModelError
 from brainscore_core.metrics.regression import BRAINSCORE_RIDGECV_ALPHAS
 from brainscore_core.score import Score
-from example_plugins.benchmarks.cowley2023.benchmark import EvenOddRepetitionHalves, SessionMeanBenchmark
-from example_plugins.benchmarks.kriegeskorte2008.testing import ShrunkPixelsModel, shrunk_pixels
+from brainscore_core.testing import ShrunkPixelsModel, shrunk_pixels
+
+from .benchmark import EvenOddRepetitionHalves, SessionMeanBenchmark
 
 
 def _pearson_columns(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -125,12 +126,18 @@ def test_model_is_asked_for_v4_at_50_150_ms_with_images_at_11_2_degrees(identifi
 
 
 def _even_odd_ceiling_with_numpy() -> float:
-    """Spearman-Brown-corrected Pearson r between each neuron's mean over even and over odd repeats, median."""
-    from example_plugins.data.cowley2023.loaders import DATA_DIR
+    """Spearman-Brown-corrected Pearson r between each neuron's mean over even and over odd repeats, median;
+    from the registered raw repeats (one row per image and repeat), without the ceiling code."""
+    raw = load_dataset("Cowley2023.V4.210325")
+    image, parity, values = raw["image_index"].values, raw["repetition"].values % 2, raw.values
+    n_images = int(image.max()) + 1
 
-    raw = np.load(DATA_DIR / "responses_raw/responses_210325.npy")  # (neuron, image, repeat), NaN-padded
-    even, odd = np.nanmean(raw[:, :, 0::2], axis=2), np.nanmean(raw[:, :, 1::2], axis=2)
-    r = _pearson_columns(even.T, odd.T)
+    def mean_over(repeats: np.ndarray) -> np.ndarray:  # (image, neuron)
+        sums = np.zeros((n_images, values.shape[1]))
+        np.add.at(sums, image[repeats], values[repeats])
+        return sums / np.bincount(image[repeats], minlength=n_images)[:, None]
+
+    r = _pearson_columns(mean_over(parity == 0), mean_over(parity == 1))
     return float(np.median(2 * r / (1 + r)))
 
 

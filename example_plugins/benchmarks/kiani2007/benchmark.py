@@ -6,12 +6,16 @@ and ``attrs['no_ceiling_reason']`` says why. This is the IT **layer-selection** 
 monkey data and tested on human data (``Kriegeskorte2008.hIT-rsa``).
 
 Visual degrees: 8, Brain-Score's convention; the paper's stimulus size could not be verified here.
+
+Each image is shown once and no time bins are requested: the data are RDMs, without a time axis or per-trial
+responses. Brain-Score has no benchmark on these data to compare with.
 """
 
 from __future__ import annotations
 
+from brainscore_core.benchmarks import RSABenchmark
 from brainscore_core.loading import load_dataset, load_stimulus_set
-from example_plugins.benchmarks.kriegeskorte2008.rdm_benchmark import Metric, RDMBenchmark
+from brainscore_core.metrics import Metric
 
 __all__ = ["BIBTEX", "NO_CEILING_REASON", "VISUAL_DEGREES", "Kiani2007MonkeyITRSA"]
 
@@ -31,7 +35,7 @@ BIBTEX = """@article{kiani2007object,
 }"""
 
 
-class Kiani2007MonkeyITRSA(RDMBenchmark):
+class Kiani2007MonkeyITRSA(RSABenchmark):
     """``Kiani2007.mIT-rsa``: the model's IT RDM against the monkey IT RDM; raw score, no ceiling."""
 
     def __init__(self, metric: Metric | None = None) -> None:

@@ -9,7 +9,7 @@ from scipy.stats import spearmanr
 from brainscore_core import load_benchmark, load_dataset, load_metric, load_stimulus_set
 from brainscore_core.commitment import selection_benchmark
 from brainscore_core.errors import IncompatibleModelError
-from example_plugins.benchmarks.kriegeskorte2008.testing import ShrunkPixelsModel, shrunk_pixels
+from brainscore_core.testing import ShrunkPixelsModel, shrunk_pixels
 
 UPPER = np.triu_indices(92, k=1)
 

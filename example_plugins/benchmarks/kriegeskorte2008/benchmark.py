@@ -8,13 +8,16 @@ clipped to [0, 1].
 Visual degrees: 8, Brain-Score's convention. The image size in degrees in the fMRI experiment could not be
 verified from the paper with the tools available here; check the paper's methods and bump ``version`` when
 changing it.
+
+Each image is shown once and no time bins are requested: the data are RDMs, without a time axis or per-trial
+responses. Brain-Score has no benchmark on these data to compare with.
 """
 
 from __future__ import annotations
 
+from brainscore_core.benchmarks import RSABenchmark
 from brainscore_core.loading import load_ceiling, load_dataset, load_stimulus_set
-
-from .rdm_benchmark import Metric, RDMBenchmark
+from brainscore_core.metrics import Metric
 
 __all__ = ["BIBTEX", "STIMULUS_SET", "VISUAL_DEGREES", "Kriegeskorte2008HumanITRSA"]
 
@@ -33,7 +36,7 @@ BIBTEX = """@article{kriegeskorte2008matching,
 }"""
 
 
-class Kriegeskorte2008HumanITRSA(RDMBenchmark):
+class Kriegeskorte2008HumanITRSA(RSABenchmark):
     """``Kriegeskorte2008.hIT-rsa``: the model's IT RDM against the 4 human subjects' IT fMRI RDMs."""
 
     def __init__(self, metric: Metric | None = None) -> None:

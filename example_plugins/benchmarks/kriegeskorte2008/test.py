@@ -1,4 +1,4 @@
-"""Tests of Kriegeskorte2008.hIT-rsa and of the RDM benchmark class, with a tiny pixel model."""
+"""Tests of Kriegeskorte2008.hIT-rsa with a tiny pixel model."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from scipy.stats import spearmanr
 
 from brainscore_core import load_benchmark, load_dataset, load_stimulus_set
 from brainscore_core.errors import IncompatibleModelError
-from example_plugins.benchmarks.kriegeskorte2008.rdm_benchmark import RDMBenchmark
-from example_plugins.benchmarks.kriegeskorte2008.testing import ShrunkPixelsModel, shrunk_pixels
+from brainscore_core.testing import ShrunkPixelsModel, shrunk_pixels
 
 UPPER = np.triu_indices(92, k=1)
 
@@ -70,8 +69,3 @@ def test_score_carries_identifiers_and_recording_details(score):
 def test_model_without_it_is_incompatible(benchmark):
     with pytest.raises(IncompatibleModelError, match="IT"):
         benchmark(ShrunkPixelsModel(regions=("V4",)))
-
-
-def test_rdm_benchmark_needs_exactly_one_of_region_and_task():
-    with pytest.raises(ValueError, match="exactly one"):
-        RDMBenchmark("x", rdms=lambda: None, stimuli=lambda: None, visual_degrees=8, parent="neural.IT", bibtex="")

@@ -7,13 +7,17 @@ ceiled = raw / ceiling, clipped to [0, 1].
 
 Visual degrees: 8, Brain-Score's convention. The judgements were made by arranging the images on a screen
 (multi-arrangement method), where image size varies with the arrangement; no single value applies.
+
+Each image is shown once and no time bins are requested: the data are RDMs, without a time axis or per-trial
+responses. Brain-Score has no benchmark on these data to compare with.
 """
 
 from __future__ import annotations
 
+from brainscore_core.benchmarks import RSABenchmark
 from brainscore_core.brain_model import Task
 from brainscore_core.loading import load_ceiling, load_dataset, load_stimulus_set
-from example_plugins.benchmarks.kriegeskorte2008.rdm_benchmark import Metric, RDMBenchmark
+from brainscore_core.metrics import Metric
 
 __all__ = ["BIBTEX", "VISUAL_DEGREES", "Mur2013SimilarityRSA"]
 
@@ -30,7 +34,7 @@ BIBTEX = """@article{mur2013human,
 }"""
 
 
-class Mur2013SimilarityRSA(RDMBenchmark):
+class Mur2013SimilarityRSA(RSABenchmark):
     """``Mur2013.similarity-rsa``: the model's readout-layer RDM against 16 subjects' similarity judgements."""
 
     def __init__(self, metric: Metric | None = None) -> None:
