@@ -157,9 +157,11 @@ def test_pytest_benchmark_users_keep_their_fixture_and_brainscore_tests_get_ours
     assert "INTERNALERROR" not in result.stdout.str()
 
 
-def test_pytest_benchmark_timings_are_still_recorded(toy: pytest.Pytester) -> None:
+def test_pytest_benchmark_timings_are_still_recorded(toy: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # else pytest-benchmark disables timing in the run
     toy.makepyfile(test_timed=BOTH_KINDS.split("@pytest.mark.benchmark")[0])
-    result = toy.runpytest_subprocess("-p", "benchmark", "--benchmark-columns=min,rounds")
+    # -p no:xdist: under `pytest -n`, pytest-benchmark would disable timing in the inner run too
+    result = toy.runpytest_subprocess("-p", "benchmark", "-p", "no:xdist", "--benchmark-columns=min,rounds")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*benchmark: 1 tests*", "*test_timing *"])
 
