@@ -49,7 +49,7 @@ def _layer_coords(layer: str, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
     x = y = np.full(size, NOT_SPATIAL)
     if len(shape) == 3:
         channel, y, x = np.unravel_index(flat, shape)
-        ids = _spatial_ids(layer, shape)  # type: ignore[arg-type]
+        ids = _spatial_ids(layer, shape)
     else:
         channel = flat
         ids = np.array([f"{layer}.{i}" for i in range(size)])

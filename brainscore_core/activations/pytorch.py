@@ -88,8 +88,13 @@ class _Buffer:
 
     def columns(self, layer: str) -> np.ndarray:
         """The writable view of ``layer``'s columns."""
+        values, layout = self.filled()
+        return values[:, layout.columns(layer)]
+
+    def filled(self) -> tuple[np.ndarray, LayerLayout]:
+        """The allocated values and their layout."""
         assert self.values is not None and self.layout is not None, "allocate() first"
-        return self.values[:, self.layout.columns(layer)]
+        return self.values, self.layout
 
 
 class PytorchWrapper:
@@ -258,7 +263,8 @@ class PytorchWrapper:
                 shapes.update(self._cached_shapes({layer: keys[layer] for layer in missing}))
                 missing = [layer for layer in layers if layer not in shapes]
             buffer = self._fill(stimuli, layers, shapes, missing, keys, model_visual_degrees)
-        return self._assembly(stimuli, buffer.values, buffer.layout, model_visual_degrees)
+        values, layout = buffer.filled()
+        return self._assembly(stimuli, values, layout, model_visual_degrees)
 
     def _check_layers(self, layers: Sequence[str]) -> list[str]:
         if isinstance(layers, str):

@@ -72,10 +72,10 @@ class ProbabilitiesReadout:
         self._classifier = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter))
 
     def fit(self, features: np.ndarray, labels: Sequence[object]) -> ProbabilitiesReadout:
-        labels = np.asarray(labels)
-        if len(np.unique(labels)) < 2:
-            raise ValueError(f"Fitting choice probabilities needs at least two labels, got {np.unique(labels)}.")
-        self._classifier.fit(np.asarray(features), labels)
+        label_array = np.asarray(labels)
+        if len(np.unique(label_array)) < 2:
+            raise ValueError(f"Fitting choice probabilities needs at least two labels, got {np.unique(label_array)}.")
+        self._classifier.fit(np.asarray(features), label_array)
         return self
 
     @property
