@@ -54,8 +54,8 @@ _Labels = Sequence[Hashable] | np.ndarray
 _Columns = Mapping[str, Sequence[Any] | np.ndarray]
 
 
-def _as_coords(dim: str, coords: _Columns | None, length: int) -> dict[str, tuple]:
-    out: dict[str, tuple] = {}
+def _as_coords(dim: str, coords: _Columns | None, length: int) -> dict[str, tuple[str, np.ndarray]]:
+    out: dict[str, tuple[str, np.ndarray]] = {}
     for name, values in (coords or {}).items():
         array = np.asarray(values)
         if array.ndim != 1 or len(array) != length:

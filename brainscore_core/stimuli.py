@@ -45,7 +45,7 @@ def _grey_to_8bit(image: Any, what: str) -> np.ndarray:
     )
 
 
-def rgb_image(image: Any, what: str = "The image") -> Any:
+def rgb_image(image: _PILImage.Image, what: str = "The image") -> _PILImage.Image:
     """``image`` (a PIL image of any mode) as an 8-bit ``RGB`` PIL image; ``what`` names it in errors.
 
     * 8-bit modes (``L``, ``P``, ``RGB``, ``CMYK`` ...) convert as PIL's ``convert("RGB")``, bit-identical to before.
@@ -70,7 +70,8 @@ def _image_bytes(image: Any) -> bytes:
     """Canonical bytes of an in-memory image (PIL image or array) for hashing."""
     if hasattr(image, "tobytes") and hasattr(image, "mode") and hasattr(image, "size"):  # PIL.Image
         header = f"PIL:{image.mode}:{image.size}".encode()
-        return header + image.tobytes()
+        pixels: bytes = image.tobytes()
+        return header + pixels
     array = np.ascontiguousarray(np.asarray(image))
     return f"ndarray:{array.dtype.str}:{array.shape}".encode() + array.tobytes()
 

@@ -31,4 +31,5 @@ def load_hub_state_dict(model_identifier: str, url: str) -> dict[str, Any]:
             f"Download {url} and save it there (or set TORCH_HOME so that the torch hub directory holds "
             f"checkpoints/{path.name}). Nothing is downloaded automatically."
         )
-    return torch.load(path, map_location="cpu", weights_only=True)
+    state_dict: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
+    return state_dict

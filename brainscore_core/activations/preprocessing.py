@@ -28,7 +28,10 @@ _RESAMPLING = ("nearest", "bilinear", "bicubic", "lanczos", "box", "hamming")
 
 
 def place_on_screen(
-    image: Image.Image, stimulus_degrees: float | None, model_degrees: float | None, background=GREY
+    image: Image.Image,
+    stimulus_degrees: float | None,
+    model_degrees: float | None,
+    background: tuple[int, int, int] = GREY,
 ) -> Image.Image:
     """``image`` as it falls on a model spanning ``model_degrees`` when shown at ``stimulus_degrees``.
 

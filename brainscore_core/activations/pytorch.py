@@ -13,7 +13,7 @@ import difflib
 import sys
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -372,8 +372,8 @@ class PytorchWrapper:
         modules = dict(self.model.named_modules())
         handles = []
 
-        def capture(layer: str):
-            def hook(_module, _inputs, output) -> None:
+        def capture(layer: str) -> Callable[[torch.nn.Module, Any, Any], None]:
+            def hook(_module: torch.nn.Module, _inputs: Any, output: Any) -> None:
                 captured[layer] = _first_tensor(output, layer).detach()
 
             return hook

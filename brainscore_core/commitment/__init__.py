@@ -12,12 +12,13 @@ from .layer_selection import (
     select_layer,
     selection_benchmark,
 )
-from .model_commitment import ModelCommitment
+from .model_commitment import ActivationsModel, ModelCommitment
 from .readouts import PROBABILITIES_C, ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
 
 __all__ = [
     "PROBABILITIES_C",
     "SELECTION_BENCHMARKS",
+    "ActivationsModel",
     "LayerSelectionResult",
     "ModelCommitment",
     "ProbabilitiesReadout",

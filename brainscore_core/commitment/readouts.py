@@ -21,7 +21,8 @@ PROBABILITIES_C = 1e-3  #: inverse regularisation strength of the probabilities 
 
 def imagenet_choices(logits: np.ndarray) -> np.ndarray:
     """The argmax ImageNet class index of each row of ``logits`` ``(presentation, class)``."""
-    return np.asarray(logits).argmax(axis=1)
+    indices: np.ndarray = np.asarray(logits).argmax(axis=1)
+    return indices
 
 
 def label_choices(logits: np.ndarray, label_indices: Mapping[str, Sequence[int]]) -> np.ndarray:
@@ -47,7 +48,8 @@ def label_choices(logits: np.ndarray, label_indices: Mapping[str, Sequence[int]]
     per_label = np.stack(
         [probabilities[:, np.asarray(label_indices[label], dtype=int)].mean(axis=1) for label in labels], axis=1
     )
-    return np.asarray(labels)[per_label.argmax(axis=1)]
+    choices: np.ndarray = np.asarray(labels)[per_label.argmax(axis=1)]
+    return choices
 
 
 def match_labels(labels: Sequence[str], class_names: Sequence[str] | None) -> dict[str, list[int]] | None:
@@ -80,8 +82,10 @@ class ProbabilitiesReadout:
 
     @property
     def classes(self) -> np.ndarray:
-        return self._classifier.classes_
+        classes: np.ndarray = self._classifier.classes_
+        return classes
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         """``(presentation, choice)`` probabilities; columns follow :attr:`classes`."""
-        return self._classifier.predict_proba(np.asarray(features))
+        probabilities: np.ndarray = self._classifier.predict_proba(np.asarray(features))
+        return probabilities
