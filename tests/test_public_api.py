@@ -134,3 +134,22 @@ def test_every_third_party_import_is_a_declared_dependency():
     }
     assert "packaging" in third_party
     assert undeclared == {}
+
+
+@pytest.mark.parametrize(
+    "old, name, public",
+    [
+        ("brainscore_core.activations.hub", "hub_weights_path", "brainscore_core.activations"),
+        ("brainscore_core.activations.neuroids", "LayerLayout", "brainscore_core.activations"),
+        ("brainscore_core.activations.preprocessing", "Preprocessing", "brainscore_core.activations"),
+        ("brainscore_core.commitment.readouts", "ProbabilitiesReadout", "brainscore_core.commitment"),
+        ("brainscore_core.commitment.recording", "as_recording", "brainscore_core.commitment._recording"),
+    ],
+)
+def test_the_old_path_of_a_module_made_private_still_imports_with_a_deprecation_warning(old, name, public):
+    module = importlib.import_module(old)
+    with pytest.warns(DeprecationWarning, match=rf"{old} is private now .* import {name} from {public}\b"):
+        value = getattr(module, name)
+    private = importlib.import_module(old.rsplit(".", 1)[0] + "._" + old.rsplit(".", 1)[1])
+    assert value is getattr(private, name)
+    assert module.__all__ == []

@@ -22,6 +22,8 @@ from ..assemblies import neuroid_assembly
 from ..cache import ActivationsCache
 from ..config import settings
 from ..errors import StimulusError
+from ._neuroids import LayerLayout
+from ._preprocessing import Preprocessing
 from .fingerprint import (
     NondeterministicModelWarning,
     plain_attributes,
@@ -29,8 +31,6 @@ from .fingerprint import (
     probe_images,
     structure_fingerprint,
 )
-from .neuroids import LayerLayout
-from .preprocessing import Preprocessing
 
 if TYPE_CHECKING:
     import torch
@@ -102,7 +102,7 @@ class PytorchWrapper:
 
     ``wrapper(stimuli, layers, model_visual_degrees=8)`` returns a neural assembly ``(presentation, neuroid)``
     with ``stimulus_id`` (plus the stimulus table's columns) on presentation and ``neuroid_id``, ``layer``,
-    ``channel``, ``channel_x``, ``channel_y`` on neuroid (see :func:`~.neuroids.layer_coords`). Images are placed
+    ``channel``, ``channel_x``, ``channel_y`` on neuroid (see :func:`~._neuroids.layer_coords`). Images are placed
     for ``stimuli.visual_degrees`` on a screen spanning ``model_visual_degrees`` (no placement when either is
     None), then preprocessed by ``preprocessing``. Layers come from one forward pass per batch; activations are
     cached on disk (see :mod:`brainscore_core.cache`) unless caching is off. The device is ``device``, else

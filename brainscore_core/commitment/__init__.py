@@ -4,6 +4,7 @@ Importing this package does not import torch, so benchmark plugins can call
 :func:`register_selection_benchmark` at import time.
 """
 
+from ._readouts import PROBABILITIES_C, ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
 from .layer_selection import (
     SELECTION_BENCHMARKS,
     LayerSelectionResult,
@@ -13,7 +14,6 @@ from .layer_selection import (
     selection_benchmark,
 )
 from .model_commitment import ActivationsModel, ModelCommitment
-from .readouts import PROBABILITIES_C, ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
 
 __all__ = [
     "PROBABILITIES_C",

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..brain_model import BrainModel
 from ..errors import DuplicateRegistrationError, IncompatibleModelError
-from .recording import as_recording, layer_columns
+from ._recording import as_recording, layer_columns
 
 if TYPE_CHECKING:
     import xarray as xr

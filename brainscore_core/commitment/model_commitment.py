@@ -11,9 +11,9 @@ import numpy as np
 from ..assemblies import behavioral_assembly
 from ..brain_model import DEFAULT_VISUAL_DEGREES, REGIONS, BrainModel, Task
 from ..errors import IncompatibleModelError, StimulusError, UnknownLayerError
+from ._readouts import ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
+from ._recording import as_recording
 from .layer_selection import LayerSelectionResult, select_layer, selection_benchmark
-from .readouts import ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
-from .recording import as_recording
 
 if TYPE_CHECKING:
     import xarray as xr
