@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from brainscore_core.config import configure
-
 
 @pytest.fixture
 def isolated_cache(tmp_path: Path) -> Iterator[Path]:
@@ -18,6 +16,8 @@ def isolated_cache(tmp_path: Path) -> Iterator[Path]:
     ``pytestmark = pytest.mark.usefixtures("isolated_cache")``; nest ``configure(cache_enabled=False)`` (or use
     :func:`isolated_no_cache`) to turn the cache off.
     """
+    from brainscore_core.config import configure  # imported here: collecting tests/plugin imports no core
+
     cache_dir = tmp_path / "cache"
     with configure(cache_dir=cache_dir, cache_enabled=True, progress=False, device="cpu"):
         yield cache_dir
@@ -26,5 +26,7 @@ def isolated_cache(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def isolated_no_cache(isolated_cache: Path) -> Iterator[Path]:
     """:func:`isolated_cache` with caching switched off: nothing is read from or written to any cache."""
+    from brainscore_core.config import configure
+
     with configure(cache_enabled=False):
         yield isolated_cache
