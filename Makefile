@@ -1,5 +1,5 @@
 # Two commands do all the set-up: `make demo` and `make test`. Both create .venv on first use and
-# reinstall only when pyproject.toml changes. `make lint` runs ruff's checks and format check (pyproject.toml).
+# reinstall only when pyproject.toml changes. `make lint` runs ruff's checks and format check and mypy (pyproject.toml).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -28,6 +28,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_metrics.py

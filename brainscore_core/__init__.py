@@ -7,7 +7,8 @@ Importing this package is light: torch is imported only when a PyTorch model is 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+import importlib.metadata
+import typing
 
 from . import plugins  # noqa: F401  (importing it installs the discovery hook on the registries)
 from .assemblies import (
@@ -49,9 +50,17 @@ from .score import Score
 from .scoring import score
 from .stimuli import StimulusSet, stimulus_set, verify_sha256
 
-__version__ = "0.1.0"
+try:
+    __version__ = importlib.metadata.version("pytest-brainscore")  # the one version, in pyproject.toml
+except importlib.metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
-# Heavy or torch-backed names, imported on first attribute access (PEP 562).
+# Heavy or torch-backed names, imported on first attribute access (PEP 562); type checkers import them directly.
+if typing.TYPE_CHECKING:
+    from .activations import PytorchWrapper
+    from .cache import ActivationsCache
+    from .commitment import ModelCommitment
+
 _LAZY = {
     "ModelCommitment": "brainscore_core.commitment",
     "PytorchWrapper": "brainscore_core.activations",
@@ -107,7 +116,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value

@@ -49,9 +49,13 @@ NEUROID = "neuroid"
 TIME_BIN = "time_bin"
 CHOICE = "choice"
 
+# one value per row: a sequence or a one-dimensional NumPy array
+_Labels = Sequence[Hashable] | np.ndarray
+_Columns = Mapping[str, Sequence[Any] | np.ndarray]
 
-def _as_coords(dim: str, coords: Mapping[str, Sequence[Any]] | None, length: int) -> dict[str, tuple]:
-    out: dict[str, tuple] = {}
+
+def _as_coords(dim: str, coords: _Columns | None, length: int) -> dict[str, tuple[str, np.ndarray]]:
+    out: dict[str, tuple[str, np.ndarray]] = {}
     for name, values in (coords or {}).items():
         array = np.asarray(values)
         if array.ndim != 1 or len(array) != length:
@@ -66,10 +70,10 @@ def _as_coords(dim: str, coords: Mapping[str, Sequence[Any]] | None, length: int
 def neuroid_assembly(
     values: Any,
     *,
-    stimulus_id: Sequence[Hashable],
-    neuroid_id: Sequence[Hashable] | None = None,
-    presentation_coords: Mapping[str, Sequence[Any]] | None = None,
-    neuroid_coords: Mapping[str, Sequence[Any]] | None = None,
+    stimulus_id: _Labels,
+    neuroid_id: _Labels | None = None,
+    presentation_coords: _Columns | None = None,
+    neuroid_coords: _Columns | None = None,
     time_bins: Sequence[tuple[float, float]] | None = None,
     attrs: Mapping[str, Any] | None = None,
 ) -> xr.DataArray:
@@ -104,9 +108,9 @@ def neuroid_assembly(
 def behavioral_assembly(
     values: Any,
     *,
-    stimulus_id: Sequence[Hashable],
-    choices: Sequence[Hashable] | None = None,
-    presentation_coords: Mapping[str, Sequence[Any]] | None = None,
+    stimulus_id: _Labels,
+    choices: _Labels | None = None,
+    presentation_coords: _Columns | None = None,
     attrs: Mapping[str, Any] | None = None,
 ) -> xr.DataArray:
     """Build a behavioural assembly.
@@ -135,8 +139,8 @@ def behavioral_assembly(
 def rdm_assembly(
     values: Any,
     *,
-    stimulus_id: Sequence[Hashable],
-    subject: Sequence[Hashable] | None = None,
+    stimulus_id: _Labels,
+    subject: _Labels | None = None,
     attrs: Mapping[str, Any] | None = None,
 ) -> xr.DataArray:
     """Build an RDM assembly ``(subject, stimulus_a, stimulus_b)`` from one ``(n, n)`` or ``(s, n, n)`` array."""
@@ -351,9 +355,9 @@ def average_repetitions(
         firsts = values[first_index]
         if np.array_equal(values, firsts[group]):
             coords[name] = (PRESENTATION, firsts)
-    for name, coord in assembly.coords.items():
+    for coord_name, coord in assembly.coords.items():
         if PRESENTATION not in coord.dims:
-            coords[str(name)] = coord
+            coords[str(coord_name)] = coord
     return xr.DataArray(means, dims=assembly.dims, coords=coords, attrs=assembly.attrs, name=assembly.name)
 
 

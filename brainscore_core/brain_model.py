@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .errors import IncompatibleModelError
 
@@ -38,7 +38,7 @@ class BrainModel(ABC):
     A model that lacks a capability raises :class:`~brainscore_core.errors.IncompatibleModelError`.
     """
 
-    Task = Task
+    Task: TypeAlias = Task  # ``BrainModel.Task.label``, without a second import
     identifier: str
 
     def visual_degrees(self) -> float:

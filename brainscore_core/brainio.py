@@ -88,8 +88,8 @@ def load_assembly(
             if extra:
                 raise DataError(f"Assembly file {path} has unexpected dimensions {extra} for a neural assembly.")
             return validate_neuroid_assembly(array.transpose(*order))
-        order = [d for d in ("presentation", "choice") if d in array.dims]
-        return validate_behavioral_assembly(array.transpose(*order, ...))
+        behavioral_order = [d for d in ("presentation", "choice") if d in array.dims]
+        return validate_behavioral_assembly(array.transpose(*behavioral_order, ...))
     except DataError:
         raise
     except ValueError as error:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Settings", "configure", "settings"]
 
@@ -38,7 +39,7 @@ def _from_environment() -> Settings:
     )
 
 
-_overrides: dict[str, object] = {}
+_overrides: dict[str, Any] = {}  # Settings field name -> value (checked by configure)
 
 
 def settings() -> Settings:

@@ -6,13 +6,16 @@ import hashlib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .checksums import sha256_file, verify_sha256
 from .errors import StimulusError
+
+if TYPE_CHECKING:
+    from PIL import Image as _PILImage
 
 __all__ = ["StimulusSet", "rgb_image", "sha256_file", "stimulus_set", "verify_sha256"]
 
@@ -42,7 +45,7 @@ def _grey_to_8bit(image: Any, what: str) -> np.ndarray:
     )
 
 
-def rgb_image(image: Any, what: str = "The image") -> Any:
+def rgb_image(image: _PILImage.Image, what: str = "The image") -> _PILImage.Image:
     """``image`` (a PIL image of any mode) as an 8-bit ``RGB`` PIL image; ``what`` names it in errors.
 
     * 8-bit modes (``L``, ``P``, ``RGB``, ``CMYK`` ...) convert as PIL's ``convert("RGB")``, bit-identical to before.
@@ -67,7 +70,8 @@ def _image_bytes(image: Any) -> bytes:
     """Canonical bytes of an in-memory image (PIL image or array) for hashing."""
     if hasattr(image, "tobytes") and hasattr(image, "mode") and hasattr(image, "size"):  # PIL.Image
         header = f"PIL:{image.mode}:{image.size}".encode()
-        return header + image.tobytes()
+        pixels: bytes = image.tobytes()
+        return header + pixels
     array = np.ascontiguousarray(np.asarray(image))
     return f"ndarray:{array.dtype.str}:{array.shape}".encode() + array.tobytes()
 
@@ -163,7 +167,13 @@ class StimulusSet:
             raise StimulusError(f"Stimulus set {self.identifier!r} has no stimulus {stimulus_id!r}.")
         return Path(self.table["image_path"].iat[position])
 
-    def load_image(self, stimulus_id: str):
+    def _image_file(self, stimulus_id: str) -> Path:
+        """The image file of ``stimulus_id``, whose image is not held in memory (the caller checked)."""
+        path = self.image_path(stimulus_id)
+        assert path is not None, f"stimulus {stimulus_id!r} is held in memory"
+        return path
+
+    def load_image(self, stimulus_id: str) -> _PILImage.Image:
         """The image of ``stimulus_id`` as an RGB :class:`PIL.Image.Image`."""
         from PIL import Image
 
@@ -173,7 +183,7 @@ class StimulusSet:
             if not isinstance(image, Image.Image):
                 image = Image.fromarray(_array_to_8bit(np.asarray(image)))
             return rgb_image(image, what)
-        path = self.image_path(stimulus_id)
+        path = self._image_file(stimulus_id)
         try:
             with Image.open(path) as image:
                 return rgb_image(image, f"Image file {path} of stimulus {stimulus_id!r}")
@@ -210,7 +220,7 @@ class StimulusSet:
             stimulus_id = str(row.stimulus_id)
             if stimulus_id in self.images:
                 continue
-            path = self.image_path(stimulus_id)
+            path = self._image_file(stimulus_id)
             if not path.is_file():
                 raise StimulusError(
                     f"Image file {path} of stimulus {stimulus_id!r} ({self.identifier}) does not exist."
@@ -234,7 +244,7 @@ class StimulusSet:
                     digest.update(hashlib.sha256(_image_bytes(image)).digest())
                     digest.update(_conversion_tag(getattr(image, "mode", None) or np.asarray(image).dtype.str))
                 else:
-                    path = self.image_path(stimulus_id)
+                    path = self._image_file(stimulus_id)
                     try:
                         digest.update(bytes.fromhex(sha256_file(path)))
                     except FileNotFoundError:

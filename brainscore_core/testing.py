@@ -117,7 +117,7 @@ def assert_committed_region_layer_map(
 
         regions = REGIONS
     committed = json.loads(Path(path).read_text())
-    region_layer_map = committed["region_layer_map"]
+    region_layer_map: dict[str, str] = committed["region_layer_map"]
     assert set(region_layer_map) == set(regions), f"{path} maps {sorted(region_layer_map)}, not {sorted(regions)}"
     committed_fixed = {region: region_layer_map.get(region) for region in fixed}
     assert committed_fixed == dict(fixed), f"{path} maps the fixed regions to {committed_fixed}, not {dict(fixed)}"

@@ -73,7 +73,7 @@ def weights_fingerprint(model: torch.nn.Module) -> str:
 
 
 def _code_digest(cls: type) -> str:
-    forward = getattr(cls, "forward", None)
+    forward: Any = getattr(cls, "forward", None)  # None gives TypeError below, as a builtin does
     try:
         return hashlib.sha256(inspect.getsource(forward).encode()).hexdigest()
     except (OSError, TypeError):

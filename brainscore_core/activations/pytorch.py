@@ -13,7 +13,7 @@ import difflib
 import sys
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +22,8 @@ from ..assemblies import neuroid_assembly
 from ..cache import ActivationsCache
 from ..config import settings
 from ..errors import StimulusError
+from ._neuroids import LayerLayout
+from ._preprocessing import Preprocessing
 from .fingerprint import (
     NondeterministicModelWarning,
     plain_attributes,
@@ -29,8 +31,6 @@ from .fingerprint import (
     probe_images,
     structure_fingerprint,
 )
-from .neuroids import LayerLayout
-from .preprocessing import Preprocessing
 
 if TYPE_CHECKING:
     import torch
@@ -88,8 +88,13 @@ class _Buffer:
 
     def columns(self, layer: str) -> np.ndarray:
         """The writable view of ``layer``'s columns."""
+        values, layout = self.filled()
+        return values[:, layout.columns(layer)]
+
+    def filled(self) -> tuple[np.ndarray, LayerLayout]:
+        """The allocated values and their layout."""
         assert self.values is not None and self.layout is not None, "allocate() first"
-        return self.values[:, self.layout.columns(layer)]
+        return self.values, self.layout
 
 
 class PytorchWrapper:
@@ -97,7 +102,7 @@ class PytorchWrapper:
 
     ``wrapper(stimuli, layers, model_visual_degrees=8)`` returns a neural assembly ``(presentation, neuroid)``
     with ``stimulus_id`` (plus the stimulus table's columns) on presentation and ``neuroid_id``, ``layer``,
-    ``channel``, ``channel_x``, ``channel_y`` on neuroid (see :func:`~.neuroids.layer_coords`). Images are placed
+    ``channel``, ``channel_x``, ``channel_y`` on neuroid (see :func:`~._neuroids.layer_coords`). Images are placed
     for ``stimuli.visual_degrees`` on a screen spanning ``model_visual_degrees`` (no placement when either is
     None), then preprocessed by ``preprocessing``. Layers come from one forward pass per batch; activations are
     cached on disk (see :mod:`brainscore_core.cache`) unless caching is off. The device is ``device``, else
@@ -258,7 +263,8 @@ class PytorchWrapper:
                 shapes.update(self._cached_shapes({layer: keys[layer] for layer in missing}))
                 missing = [layer for layer in layers if layer not in shapes]
             buffer = self._fill(stimuli, layers, shapes, missing, keys, model_visual_degrees)
-        return self._assembly(stimuli, buffer.values, buffer.layout, model_visual_degrees)
+        values, layout = buffer.filled()
+        return self._assembly(stimuli, values, layout, model_visual_degrees)
 
     def _check_layers(self, layers: Sequence[str]) -> list[str]:
         if isinstance(layers, str):
@@ -366,8 +372,8 @@ class PytorchWrapper:
         modules = dict(self.model.named_modules())
         handles = []
 
-        def capture(layer: str):
-            def hook(_module, _inputs, output) -> None:
+        def capture(layer: str) -> Callable[[torch.nn.Module, Any, Any], None]:
+            def hook(_module: torch.nn.Module, _inputs: Any, output: Any) -> None:
                 captured[layer] = _first_tensor(output, layer).detach()
 
             return hook

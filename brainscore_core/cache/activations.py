@@ -229,7 +229,7 @@ class EntryWriter:
         block = np.ascontiguousarray(block, dtype=self.dtype)
         if block.shape[1:] != self.shape[1:] or self.rows_written + len(block) > self.shape[0]:
             raise ValueError(f"rows of shape {block.shape} do not continue an entry of shape {self.shape}")
-        self._crc = zlib.crc32(block, self._crc)
+        self._crc = zlib.crc32(block.data, self._crc)
         self._stream.write(block.data)
         self.rows_written += len(block)
 

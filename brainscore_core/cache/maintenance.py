@@ -39,7 +39,8 @@ def _result_files(results_root: Path) -> list[Path]:
 
 def _result_model(path: Path) -> str | None:
     try:
-        return json.loads(path.read_text()).get("model")
+        model: str | None = json.loads(path.read_text()).get("model")
+        return model
     except (OSError, ValueError):
         return None
 

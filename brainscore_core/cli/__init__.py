@@ -6,11 +6,14 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+import typing
 
 from .. import __version__
 
-__all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
+if typing.TYPE_CHECKING:  # (a plain import would add the names to the module's public namespace)
+    from collections.abc import Iterator, Sequence
+
+__all__ = ["EXIT_BROKEN_PIPE", "LISTABLE", "build_parser", "main"]
 
 EXIT_BROKEN_PIPE = 141  #: 128 + SIGPIPE: the reader closed the pipe (e.g. ``| head``)
 LISTABLE = ("models", "benchmarks", "metrics", "ceilings", "data", "stimulus_sets")

@@ -4,6 +4,7 @@ Importing this package does not import torch, so benchmark plugins can call
 :func:`register_selection_benchmark` at import time.
 """
 
+from ._readouts import PROBABILITIES_C, ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
 from .layer_selection import (
     SELECTION_BENCHMARKS,
     LayerSelectionResult,
@@ -12,12 +13,12 @@ from .layer_selection import (
     select_layer,
     selection_benchmark,
 )
-from .model_commitment import ModelCommitment
-from .readouts import PROBABILITIES_C, ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
+from .model_commitment import ActivationsModel, ModelCommitment
 
 __all__ = [
     "PROBABILITIES_C",
     "SELECTION_BENCHMARKS",
+    "ActivationsModel",
     "LayerSelectionResult",
     "ModelCommitment",
     "ProbabilitiesReadout",

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..brain_model import BrainModel
 from ..errors import DuplicateRegistrationError, IncompatibleModelError
-from .recording import as_recording, layer_columns
+from ._recording import as_recording, layer_columns
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -228,4 +228,5 @@ def select_layer(
 
 def read_region_layer_map(path: str | Path) -> dict[str, str]:
     """The region -> layer map of a committed ``region_layer_map.json`` (its ``region_layer_map`` entry)."""
-    return json.loads(Path(path).read_text())["region_layer_map"]
+    region_layer_map: dict[str, str] = json.loads(Path(path).read_text())["region_layer_map"]
+    return region_layer_map

@@ -3,26 +3,45 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
 from ..assemblies import behavioral_assembly
 from ..brain_model import DEFAULT_VISUAL_DEGREES, REGIONS, BrainModel, Task
 from ..errors import IncompatibleModelError, StimulusError, UnknownLayerError
+from ._readouts import ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
+from ._recording import as_recording
 from .layer_selection import LayerSelectionResult, select_layer, selection_benchmark
-from .readouts import ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
-from .recording import as_recording
 
 if TYPE_CHECKING:
     import xarray as xr
 
+    from ..activations import PytorchWrapper
     from ..stimuli import StimulusSet
 
-__all__ = ["ModelCommitment"]
+__all__ = ["ActivationsModel", "ModelCommitment"]
 
 LabelChoices = str | Sequence[str] | Mapping[str, Sequence[int]]
+
+
+class ActivationsModel(Protocol):
+    """What :class:`ModelCommitment` needs of a network: ``model(stimuli, layers, model_visual_degrees=...)``
+    returns a ``(presentation, neuroid)`` assembly of the layers' activations, with ``stimulus_id`` on presentation
+    and ``layer`` on neuroid (as :class:`~brainscore_core.activations.PytorchWrapper` does).
+
+    Optional members, used when present (looked up with ``getattr``, so a plain function also qualifies):
+
+    - ``layer_names() -> Iterable[str]``: the layers that exist; ``ModelCommitment`` then checks its layers;
+    - ``identity() -> dict | None``: what changes the activations; layer selection results are then cached;
+    - ``last_cache_status: str | None``: how the last call was served (``hit``, ``miss``, ``partial``, ``off``),
+      reported in ``recording_details()``.
+    """
+
+    def __call__(self, stimuli: StimulusSet, layers: Sequence[str], *, model_visual_degrees: float) -> xr.DataArray:
+        """The activations of ``layers`` for ``stimuli`` shown at ``model_visual_degrees``."""
+        ...
 
 
 class ModelCommitment(BrainModel):
@@ -47,7 +66,7 @@ class ModelCommitment(BrainModel):
     def __init__(
         self,
         identifier: str,
-        activations_model: Any,
+        activations_model: ActivationsModel,
         layers: Sequence[str],
         region_layer_map: Mapping[str, str] | None = None,
         behavioral_readout_layer: str | None = None,
@@ -75,10 +94,9 @@ class ModelCommitment(BrainModel):
     def check_layers(self) -> None:
         """Raise :class:`~brainscore_core.errors.UnknownLayerError` if ``region_layer_map`` or ``layers`` names a
         layer the network lacks; does nothing when ``activations_model`` cannot list its layers."""
-        names = getattr(self.activations_model, "layer_names", None)
-        if names is None:
+        known = self._layer_names()
+        if known is None:
             return
-        known = list(names())
         for region, layer in self.region_layer_map.items():
             if layer not in known:
                 raise UnknownLayerError(
@@ -108,11 +126,16 @@ class ModelCommitment(BrainModel):
     def _features(self, stimuli: StimulusSet, layers: list[str]) -> xr.DataArray:
         return self.activations_model(stimuli, layers, model_visual_degrees=self._visual_degrees)
 
+    def _layer_names(self) -> list[str] | None:
+        """The network's layers, or None when ``activations_model`` cannot list them (no ``layer_names``)."""
+        names: Callable[[], Iterable[str]] | None = getattr(self.activations_model, "layer_names", None)
+        return None if names is None else list(names())
+
     def _has_layer(self, layer: str | None) -> bool:
         if layer is None:
             return False
-        names = getattr(self.activations_model, "layer_names", None)
-        return True if names is None else layer in names()
+        names = self._layer_names()
+        return True if names is None else layer in names
 
     # --- neural recording ---------------------------------------------------------------------------------
     def start_recording(self, region: str, time_bins: Sequence[tuple[float, float]] | None = None) -> None:
@@ -135,7 +158,7 @@ class ModelCommitment(BrainModel):
                 f"region_layer_map={{{region!r}: '<layer>'}} or register a selection benchmark with "
                 "brainscore_core.commitment.register_selection_benchmark.",
             )
-        identity = getattr(self.activations_model, "identity", None)
+        identity: Callable[[], dict[str, Any] | None] | None = getattr(self.activations_model, "identity", None)
         result = select_layer(
             model_identifier=self.identifier,
             extract=self._features,
@@ -156,7 +179,7 @@ class ModelCommitment(BrainModel):
     def recording_details(self) -> dict[str, Any]:
         """``region`` and committed ``layer``; ``layer_selection_scores`` (DataArray over layer) when
         the layer was selected; ``cache``: how the last activations were served (hit, miss, partial, off)."""
-        status = getattr(self.activations_model, "last_cache_status", None)
+        status: str | None = getattr(self.activations_model, "last_cache_status", None)
         cache = {"cache": status} if status is not None else {}
         if self._region is None:
             return cache
@@ -185,7 +208,8 @@ class ModelCommitment(BrainModel):
         self._task = task
 
     def _require_readout_layer(self, task: Task) -> str:
-        if not self._has_layer(self.behavioral_readout_layer):
+        layer = self.behavioral_readout_layer
+        if layer is None or not self._has_layer(layer):
             raise IncompatibleModelError(
                 self.identifier,
                 f"perform the {task.value!r} task",
@@ -193,7 +217,7 @@ class ModelCommitment(BrainModel):
                 + (f" ({self.behavioral_readout_layer!r} is not a layer)." if self.behavioral_readout_layer else ".")
                 + " Pass behavioral_readout_layer='<layer>' to ModelCommitment.",
             )
-        return self.behavioral_readout_layer  # type: ignore[return-value]
+        return layer
 
     def _start_label(self, choices: LabelChoices | None) -> None:
         if not self._has_layer(self.logits_layer):
@@ -245,7 +269,7 @@ class ModelCommitment(BrainModel):
         return as_recording(self._features(stimuli, [layer]), self._region, self._time_bins)
 
     def _look_label(self, stimuli: StimulusSet) -> xr.DataArray:
-        logits = self._features(stimuli, [self.logits_layer])  # type: ignore[list-item]
+        logits = self._features(stimuli, [cast(str, self.logits_layer)])  # start_task checked it is a layer
         coords = _presentation(logits)
         if self._label_indices is None:
             indices = imagenet_choices(logits.values)
@@ -260,7 +284,7 @@ class ModelCommitment(BrainModel):
 
     def _look_probabilities(self, stimuli: StimulusSet) -> xr.DataArray:
         assert self._probabilities is not None
-        features = self._features(stimuli, [self.behavioral_readout_layer])  # type: ignore[list-item]
+        features = self._features(stimuli, [cast(str, self.behavioral_readout_layer)])  # checked by start_task
         probabilities = self._probabilities.predict_proba(features.values)
         return behavioral_assembly(
             probabilities,
@@ -277,3 +301,9 @@ def _presentation(assembly: xr.DataArray) -> dict[str, np.ndarray]:
         for name, coord in assembly.coords.items()
         if coord.dims == ("presentation",) and name != "stimulus_id"
     }
+
+
+if TYPE_CHECKING:  # `make lint` (mypy) checks that the built-in wrapper satisfies the protocol
+
+    def _wrapper_is_an_activations_model(wrapper: PytorchWrapper) -> ActivationsModel:
+        return wrapper

@@ -17,13 +17,9 @@ from brainscore_core.cache import ActivationsCache, CacheCorruptionWarning
 from brainscore_core.cache.activations import META_FILE, VALUES_FILE, EntryWriter
 from brainscore_core.config import configure
 
+pytestmark = pytest.mark.usefixtures("isolated_cache")
+
 LAYERS = ["conv", "logits"]
-
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path):
-    with configure(cache_dir=tmp_path / "cache", cache_enabled=True, progress=False, device="cpu"):
-        yield tmp_path / "cache"
 
 
 class CountingNetwork(torch.nn.Module):
@@ -66,11 +62,11 @@ def _entries(cache_dir) -> list:
     return [entry for _, entry in ActivationsCache(cache_dir / "activations").entries()]
 
 
-def test_second_call_hits_and_returns_identical_values(cache_dir):
+def test_second_call_hits_and_returns_identical_values(isolated_cache):
     wrapper, stimuli = _wrapper(), _stimuli()
     first = wrapper(stimuli, LAYERS)
     assert _extracted(wrapper) == 5
-    assert len(_entries(cache_dir)) == 2
+    assert len(_entries(isolated_cache)) == 2
     second = wrapper(stimuli, LAYERS)
     assert _extracted(wrapper) == 5  # no forward pass
     np.testing.assert_array_equal(first.values, second.values)
@@ -78,13 +74,13 @@ def test_second_call_hits_and_returns_identical_values(cache_dir):
         np.testing.assert_array_equal(first[name].values, second[name].values)
 
 
-def test_partial_hit_computes_only_missing_layers(cache_dir):
+def test_partial_hit_computes_only_missing_layers(isolated_cache):
     wrapper, stimuli = _wrapper(), _stimuli()
     alone = wrapper(stimuli, ["conv"])
     both = wrapper(stimuli, ["conv", "logits"])
     assert _extracted(wrapper) == 10
     np.testing.assert_array_equal(both.isel(neuroid=both["layer"].values == "conv").values, alone.values)
-    assert len(_entries(cache_dir)) == 2
+    assert len(_entries(isolated_cache)) == 2
 
 
 def _changed_weight(wrapper):
@@ -118,7 +114,7 @@ def _changed_model_degrees(wrapper):
     [_changed_weight, _changed_preprocessing, _changed_image_size, _changed_stimulus_image, _changed_model_degrees],
     ids=["weight", "preprocessing", "image_size", "stimulus_image", "visual_degrees"],
 )
-def test_any_change_that_alters_the_numbers_misses(change, cache_dir):
+def test_any_change_that_alters_the_numbers_misses(change, isolated_cache):
     wrapper = _wrapper()
     before = wrapper(_stimuli(degrees=8), ["logits"], model_visual_degrees=8)
     seen = _extracted(wrapper)
@@ -130,16 +126,16 @@ def test_any_change_that_alters_the_numbers_misses(change, cache_dir):
         direct = expected(stimuli, ["logits"], **({"model_visual_degrees": 8} | kwargs))
     np.testing.assert_allclose(after.values, direct.values, atol=1e-6)
     assert not np.array_equal(after.values, before.values)
-    assert len(_entries(cache_dir)) == 2
+    assert len(_entries(isolated_cache)) == 2
 
 
-def test_disabled_cache_neither_reads_nor_writes(cache_dir):
+def test_disabled_cache_neither_reads_nor_writes(isolated_cache):
     wrapper, stimuli = _wrapper(), _stimuli()
     with configure(cache_enabled=False):
         wrapper(stimuli, LAYERS)
         wrapper(stimuli, LAYERS)
     assert _extracted(wrapper) == 10
-    assert _entries(cache_dir) == []
+    assert _entries(isolated_cache) == []
 
 
 def _only_entry(cache_dir, layer):
@@ -150,10 +146,10 @@ def _only_entry(cache_dir, layer):
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip_byte", "garble_meta", "delete_values"])
-def test_corrupted_entry_warns_and_is_recomputed(damage, cache_dir):
+def test_corrupted_entry_warns_and_is_recomputed(damage, isolated_cache):
     wrapper, stimuli = _wrapper(), _stimuli()
     expected = wrapper(stimuli, LAYERS)
-    entry = _only_entry(cache_dir, "conv")
+    entry = _only_entry(isolated_cache, "conv")
     values = entry / VALUES_FILE
     if damage == "truncate":
         values.write_bytes(values.read_bytes()[: values.stat().st_size // 2])
@@ -176,7 +172,7 @@ def test_corrupted_entry_warns_and_is_recomputed(damage, cache_dir):
     assert _extracted(wrapper) == 10
 
 
-def test_interrupted_write_leaves_no_entry(cache_dir, monkeypatch):
+def test_interrupted_write_leaves_no_entry(isolated_cache, monkeypatch):
     wrapper, stimuli = _wrapper(), _stimuli()
     original = EntryWriter.write_rows
 
@@ -188,24 +184,24 @@ def test_interrupted_write_leaves_no_entry(cache_dir, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         wrapper(stimuli, LAYERS)
     monkeypatch.setattr(EntryWriter, "write_rows", original)
-    assert _entries(cache_dir) == []
-    leftovers = [p for p in (cache_dir / "activations").rglob("*") if p.name.startswith(".staging")]
+    assert _entries(isolated_cache) == []
+    leftovers = [p for p in (isolated_cache / "activations").rglob("*") if p.name.startswith(".staging")]
     assert leftovers == []
     with warnings.catch_warnings():
         warnings.simplefilter("error", CacheCorruptionWarning)
         result = wrapper(stimuli, LAYERS)
-    assert _extracted(wrapper) == 10 and len(_entries(cache_dir)) == 2
+    assert _extracted(wrapper) == 10 and len(_entries(isolated_cache)) == 2
     assert np.isfinite(result.values).all()
 
 
-def test_entries_are_streamed_batch_by_batch_and_published_complete(cache_dir):
+def test_entries_are_streamed_batch_by_batch_and_published_complete(isolated_cache):
     wrapper, stimuli = _wrapper(), _stimuli()
     wrapper.batch_size = 2
     streamed = wrapper(stimuli, LAYERS)
     with configure(cache_enabled=False):
         direct = _wrapper()(stimuli, LAYERS)
     np.testing.assert_array_equal(streamed.values, direct.values)
-    for entry in _entries(cache_dir):
+    for entry in _entries(isolated_cache):
         meta = json.loads((entry / META_FILE).read_text())
         stored = np.load(entry / VALUES_FILE)
         assert list(stored.shape) == meta["shape"] and stored.shape[0] == 5
@@ -214,24 +210,24 @@ def test_entries_are_streamed_batch_by_batch_and_published_complete(cache_dir):
         np.testing.assert_array_equal(stored, layer.values)
 
 
-def test_a_killed_writers_staging_directory_is_ignored(cache_dir):
+def test_a_killed_writers_staging_directory_is_ignored(isolated_cache):
     wrapper, stimuli = _wrapper(), _stimuli()
-    model_directory = ActivationsCache(cache_dir / "activations").model_directory("toy")
+    model_directory = ActivationsCache(isolated_cache / "activations").model_directory("toy")
     staging = model_directory / ".staging-killed"
     staging.mkdir(parents=True)
     (staging / VALUES_FILE).write_bytes(b"half")
     wrapper(stimuli, LAYERS)
     wrapper(stimuli, LAYERS)
     assert _extracted(wrapper) == 5
-    assert len(_entries(cache_dir)) == 2
+    assert len(_entries(isolated_cache)) == 2
 
 
-def test_info_and_clear(cache_dir):
+def test_info_and_clear(isolated_cache):
     stimuli = _stimuli()
     _wrapper(identifier="model/a")(stimuli, LAYERS)
     _wrapper(identifier="model-b")(stimuli, ["logits"])
     report = cache.info()
-    assert report["location"] == str(cache_dir) and report["enabled"] is True
+    assert report["location"] == str(isolated_cache) and report["enabled"] is True
     assert report["activation_entries"] == {"model-b": 1, "model/a": 2}
     assert report["size_bytes"] > sum(5 * 4 * n for n in (2 * 3 * 3, 3, 3))
     assert cache.clear(model="model/a") == 2

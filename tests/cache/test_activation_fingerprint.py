@@ -14,11 +14,7 @@ from brainscore_core.activations.fingerprint import probe_fingerprints, structur
 from brainscore_core.cache import ActivationsCache
 from brainscore_core.config import configure
 
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path):
-    with configure(cache_dir=tmp_path / "cache", cache_enabled=True, progress=False, device="cpu"):
-        yield tmp_path / "cache"
+pytestmark = pytest.mark.usefixtures("isolated_cache")
 
 
 class ProbeNet(torch.nn.Module):
@@ -121,7 +117,7 @@ def test_an_in_process_change_outside_the_state_dict_misses(change):
     assert not np.allclose(after, before)
 
 
-def test_a_non_deterministic_network_is_not_cached_and_warned_about_once(cache_dir):
+def test_a_non_deterministic_network_is_not_cached_and_warned_about_once(isolated_cache):
     network = ProbeNet(dropout=True)
     wrapper = PytorchWrapper("dropout_net", network, preprocessing=Preprocessing(image_size=16))
     with warnings.catch_warnings(record=True) as record:
@@ -132,7 +128,7 @@ def test_a_non_deterministic_network_is_not_cached_and_warned_about_once(cache_d
     assert len(warned) == 1 and "'dropout_net' is non-deterministic" in warned[0]
     assert status == second_status == "off"
     assert not np.array_equal(first, second)  # two real draws, not a frozen first one
-    assert list(ActivationsCache(cache_dir / "activations").entries()) == []
+    assert list(ActivationsCache(isolated_cache / "activations").entries()) == []
     assert wrapper.identity() is None  # nor is a layer selection cached
 
 

@@ -12,11 +12,7 @@ from brainscore_core import NeuralBenchmark, Score, neuroid_assembly
 from brainscore_core.cache import CacheCorruptionWarning, ResultCache, assembly_hash, callable_identity, stable_hash
 from brainscore_core.config import configure
 
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path):
-    with configure(cache_dir=tmp_path / "cache", cache_enabled=True):
-        yield tmp_path / "cache"
+pytestmark = pytest.mark.usefixtures("isolated_cache")
 
 
 def test_get_or_compute_computes_once_and_survives_corruption():

@@ -14,11 +14,7 @@ from brainscore_core.commitment import layer_selection
 from brainscore_core.config import configure
 from brainscore_core.plugins import discovery
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path):
-    with configure(cache_dir=tmp_path / "cache", cache_enabled=True, progress=False, device="cpu"):
-        yield
+pytestmark = pytest.mark.usefixtures("isolated_cache")
 
 
 class Counting(torch.nn.Sequential):

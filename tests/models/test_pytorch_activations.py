@@ -11,13 +11,9 @@ from brainscore_core import stimulus_set
 from brainscore_core.activations import NOT_SPATIAL, Preprocessing, PytorchWrapper, list_layers
 from brainscore_core.config import configure
 
+pytestmark = pytest.mark.usefixtures("isolated_no_cache")
+
 N_STIMULI = 7
-
-
-@pytest.fixture(autouse=True)
-def _no_cache(tmp_path):
-    with configure(cache_dir=tmp_path / "cache", cache_enabled=False, progress=False, device="cpu"):
-        yield
 
 
 def _network() -> torch.nn.Module:

@@ -12,15 +12,10 @@ from sklearn.preprocessing import StandardScaler
 from brainscore_core import IncompatibleModelError, ModelCommitment, StimulusError, stimulus_set
 from brainscore_core.activations import Preprocessing, PytorchWrapper
 from brainscore_core.commitment import label_choices
-from brainscore_core.config import configure
+
+pytestmark = pytest.mark.usefixtures("isolated_no_cache")
 
 N_CLASSES = 1000
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path):
-    with configure(cache_dir=tmp_path / "cache", cache_enabled=False, progress=False, device="cpu"):
-        yield
 
 
 def _network() -> torch.nn.Module:
