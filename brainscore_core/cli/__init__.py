@@ -9,11 +9,12 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from .. import __version__
+from ..registry import REGISTRIES
 
 __all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
 
 EXIT_BROKEN_PIPE = 141  #: 128 + SIGPIPE: the reader closed the pipe (e.g. ``| head``)
-LISTABLE = ("models", "benchmarks", "metrics", "ceilings", "data", "stimulus_sets")
+LISTABLE = tuple(REGISTRIES)  #: the ``brainscore list`` choices: the registries' CLI names
 
 
 def build_parser() -> argparse.ArgumentParser:
