@@ -30,16 +30,30 @@ class UnknownIdentifierError(BrainScoreError, LookupError):
     """An identifier is not registered. The message lists the closest registered identifiers."""
 
     def __init__(
-        self, kind: str, identifier: str, suggestions: list[str], note: str = "", *, listing: str = ""
+        self,
+        kind: str,
+        identifier: str,
+        suggestions: list[str],
+        note: str = "",
+        *,
+        listing: str = "",
+        pattern: bool = False,
     ) -> None:
         self.kind = kind
         self.identifier = identifier
         self.suggestions = list(suggestions)
-        message = f"Unknown {kind} identifier {identifier!r}."
+        self.note = note
+        self.pattern = pattern  #: ``identifier`` is a glob that matched nothing
+        if pattern:
+            message = f"No registered {kind} identifier matches the pattern {identifier!r}."
+        else:
+            message = f"Unknown {kind} identifier {identifier!r}."
         if self.suggestions:
             message += " Did you mean: " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        else:  # `listing`: the `brainscore list` argument of this kind (e.g. data, stimulus_sets)
-            message += f" No registered {kind} is close; run `brainscore list {listing or kind + 's'}` to see them all."
+        elif listing:  # `listing`: the `brainscore list` argument of this kind (Registry.cli_name, e.g. data)
+            message += f" No registered {kind} is close; run `brainscore list {listing}` to see them all."
+        else:
+            message += f" No registered {kind} is close."
         if note:
             message += " " + note
         super().__init__(message)

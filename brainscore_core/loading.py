@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .registry import (
     benchmark_registry,
@@ -13,15 +13,20 @@ from .registry import (
     stimulus_set_registry,
 )
 
+if TYPE_CHECKING:
+    from .benchmarks import Benchmark
+    from .brain_model import BrainModel
+    from .stimuli import StimulusSet
+
 __all__ = ["load_benchmark", "load_ceiling", "load_dataset", "load_metric", "load_model", "load_stimulus_set"]
 
 
-def load_model(identifier: str) -> Any:
+def load_model(identifier: str) -> BrainModel:
     """Build the BrainModel registered as ``identifier``."""
     return model_registry.load(identifier)
 
 
-def load_benchmark(identifier: str) -> Any:
+def load_benchmark(identifier: str) -> Benchmark:
     """Build the Benchmark registered as ``identifier``."""
     return benchmark_registry.load(identifier)
 
@@ -41,6 +46,6 @@ def load_dataset(identifier: str) -> Any:
     return data_registry.load(identifier)
 
 
-def load_stimulus_set(identifier: str) -> Any:
+def load_stimulus_set(identifier: str) -> StimulusSet:
     """Load the StimulusSet registered as ``identifier``."""
     return stimulus_set_registry.load(identifier)

@@ -4,29 +4,46 @@ The Brain-Score idiom works unchanged in a plugin's ``__init__.py``::
 
     model_registry['myalexnet'] = lambda: ModelCommitment(identifier='myalexnet', ...)
 
-Nothing is built at registration; :func:`load_model` and friends call the factory on demand, after plugin
-discovery has run (see :mod:`brainscore_core.plugins`).
+or, importing the implementation only when the factory is called::
+
+    metric_registry['my_rdm'] = lazy('my_package.metric', 'MyRDM', distance='euclidean')
+
+Nothing is built at registration; :func:`load_model` and friends call the factory on demand. This module knows
+nothing of plugin discovery: the discovery layer (:mod:`brainscore_core.plugins`) installs a lookup hook that
+fills the registries before the first lookup, and a notes provider that explains a failed lookup.
 """
 
 from __future__ import annotations
 
 import difflib
+import fnmatch
+import importlib
+import importlib.util
 import sys
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import DuplicateRegistrationError, UnknownIdentifierError
+
+if TYPE_CHECKING:
+    from .benchmarks import Benchmark
+    from .brain_model import BrainModel
+    from .stimuli import StimulusSet
 
 __all__ = [
     "REGISTRIES",
     "STRONG_MATCH",
+    "Lazy",
+    "LookupNotes",
     "Registration",
     "Registry",
     "benchmark_registry",
     "ceiling_registry",
     "close_matches",
     "data_registry",
+    "is_glob",
+    "lazy",
     "metric_registry",
     "model_registry",
     "stimulus_set_registry",
@@ -37,11 +54,70 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Registration:
+class LookupNotes:
+    """What the layer that fills the registries (plugin discovery) adds to an unknown-identifier error."""
+
+    #: False when no plugin directory was given: then only likely typos are suggested (see :func:`suggest`)
+    plugin_directory_given: bool = True
+    #: why the identifier may be missing (e.g. no plugin directory was given), shown when nothing is close
+    missing: str = ""
+    #: e.g. that some plugins failed to load and may have provided it, always shown
+    failed: str = ""
+
+
+def is_glob(pattern: str) -> bool:
+    """Whether ``pattern`` is a glob (``*``, ``?`` or ``[``) rather than an exact identifier."""
+    return any(character in pattern for character in "*?[")
+
+
+class Lazy:
+    """A zero-argument factory: imports ``module`` and returns ``module.name(*args, **kwargs)`` when called.
+
+    Arguments that are themselves :class:`Lazy` are built first, so a factory can take a lazily built part
+    (``lazy("m", "Metric", lazy("m.solvers", "PLS", n_components=25))``). Made by :func:`lazy`.
+    """
+
+    __slots__ = ("args", "kwargs", "module", "name")
+
+    def __init__(self, module: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.module = module
+        self.name = name
+        self.args = args
+        self.kwargs = kwargs
+
+    def __call__(self) -> Any:
+        target = getattr(importlib.import_module(self.module), self.name)
+        args = [_built(argument) for argument in self.args]
+        return target(*args, **{key: _built(value) for key, value in self.kwargs.items()})
+
+    def __repr__(self) -> str:
+        arguments = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"lazy({', '.join([repr(self.module), repr(self.name), *arguments])})"
+
+
+def _built(value: Any) -> Any:
+    return value() if isinstance(value, Lazy) else value
+
+
+def lazy(module: str, name: str, /, *args: Any, **kwargs: Any) -> Lazy:
+    """A zero-argument factory that imports ``module`` and builds ``module.name(*args, **kwargs)`` when called.
+
+    Registering ``metric_registry["x"] = lazy("my_plugin.metric", "MyMetric", k=1)`` keeps importing the
+    registering module cheap: the implementation (and whatever heavy package it imports) is imported only when
+    the object is built. A relative ``module`` (``".metric"``) is resolved against the calling module's package.
+    """
+    if module.startswith("."):
+        package = sys._getframe(1).f_globals.get("__package__")
+        module = importlib.util.resolve_name(module, package)
+    return Lazy(module, name, args, kwargs)
+
+
+@dataclass(frozen=True)
+class Registration(Generic[T]):
     """Where and how an identifier was registered."""
 
     identifier: str
-    factory: Callable[[], Any]
+    factory: Callable[[], T]
     origin: str  # "path/to/file.py:line"
     module: str | None  # the registering module (the plugin), when known
     description: str
@@ -105,11 +181,31 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
     :class:`DuplicateRegistrationError` naming both places.
     """
 
-    def __init__(self, kind: str, listing: str | None = None) -> None:
-        self.kind = kind
-        self.listing = listing or f"{kind}s"  #: the name to pass to ``brainscore list``
-        self._entries: dict[str, Registration] = {}
+    def __init__(
+        self,
+        kind: str,
+        plural: str | None = None,
+        *,
+        cli_name: str | None = None,
+        variable: str | None = None,
+        loader: str | None = None,
+        folder: str | None = None,
+    ) -> None:
+        snake = kind.replace(" ", "_")
+        self.kind = kind  #: singular, for messages: "model", "dataset", "stimulus set"
+        self.plural = plural or f"{kind}s"  #: plural, for messages: "models", "datasets", "stimulus sets"
+        self.cli_name = cli_name or self.plural.replace(" ", "_")  #: ``REGISTRIES`` key, ``brainscore list`` name
+        self.variable = variable or f"{snake}_registry"  #: its name in ``brainscore_core``: "model_registry"
+        self.loader = loader or f"load_{snake}"  #: the ``brainscore_core`` function building one: "load_model"
+        self.folder = folder  #: the kind folder in a plugin directory ("models"), or None if it has none
+        self._entries: dict[str, Registration[T]] = {}
         self._before_lookup: list[Callable[[], None]] = []
+        self._notes: Callable[[], LookupNotes] | None = None
+
+    @property
+    def listing(self) -> str:
+        """The name to pass to ``brainscore list`` (the same as :attr:`cli_name`)."""
+        return self.cli_name
 
     # --- MutableMapping ------------------------------------------------------------------------------
     def __setitem__(self, identifier: str, factory: Callable[[], T]) -> None:
@@ -165,7 +261,7 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
             raise TypeError(f"A {self.kind} identifier must be a non-empty string, got {identifier!r}.")
         if not callable(factory):
             raise TypeError(
-                f"{self.kind}_registry[{identifier!r}] must be a zero-argument callable (e.g. a lambda) that builds "
+                f"{self.variable}[{identifier!r}] must be a zero-argument callable (e.g. a lambda) that builds "
                 f"the {self.kind}, got {type(factory).__name__}. Write `lambda: ...` so nothing is built on import."
             )
         existing = self._entries.get(identifier)
@@ -179,11 +275,11 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
         self._entries[identifier] = Registration(identifier, factory, origin, module, description)
 
     # --- snapshots (plugin discovery rolls back what a failed plugin registered) ----------------------------------
-    def snapshot(self) -> dict[str, Registration]:
+    def snapshot(self) -> dict[str, Registration[T]]:
         """A copy of the current registrations (no discovery is triggered)."""
         return dict(self._entries)
 
-    def restore(self, snapshot: dict[str, Registration]) -> None:
+    def restore(self, snapshot: dict[str, Registration[T]]) -> None:
         """Put back the registrations of ``snapshot``, dropping any made since."""
         self._entries = dict(snapshot)
 
@@ -196,7 +292,7 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
         for hook in list(self._before_lookup):
             hook()
 
-    def registration(self, identifier: str) -> Registration:
+    def registration(self, identifier: str) -> Registration[T]:
         """The :class:`Registration` of ``identifier``; an unknown one raises with the closest matches."""
         self._prepare()
         try:
@@ -204,14 +300,40 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
         except KeyError:
             raise self._unknown(identifier) from None
 
-    def _unknown(self, identifier: str) -> UnknownIdentifierError:
-        """The error for an unknown identifier: close matches, or why its plugin may not have been loaded."""
-        from .plugins import failed_plugins_note, missing_plugin_directory_note
+    def set_notes_provider(self, provider: Callable[[], LookupNotes] | None) -> None:
+        """Use ``provider`` to explain unknown identifiers (e.g. plugins that failed to load); None removes it."""
+        self._notes = provider
 
-        missing = missing_plugin_directory_note()
-        suggestions = suggest(identifier, list(self._entries), plugin_directory_given=not missing)
-        notes = [note for note in (failed_plugins_note(), "" if suggestions else missing) if note]
-        return UnknownIdentifierError(self.kind, identifier, suggestions, " ".join(notes), listing=self.listing)
+    def _unknown(self, identifier: str) -> UnknownIdentifierError:
+        """The error for an unknown identifier or a glob matching nothing: close matches, or why its plugin may
+        not have been loaded (from the notes provider)."""
+        notes = self._notes() if self._notes is not None else LookupNotes()
+        glob = is_glob(identifier)
+        wanted = identifier.replace("*", "").replace("?", "") if glob else identifier
+        suggestions = suggest(wanted, list(self._entries), plugin_directory_given=notes.plugin_directory_given)
+        text = " ".join(note for note in (notes.failed, "" if suggestions else notes.missing) if note)
+        return UnknownIdentifierError(self.kind, identifier, suggestions, text, listing=self.cli_name, pattern=glob)
+
+    def select(self, patterns: Iterable[str]) -> list[str]:
+        """The identifiers named by ``patterns``: exact identifiers or ``fnmatchcase`` globs (case-sensitive).
+
+        Identifiers come in the order of the patterns (a glob's matches sorted), each once. An unknown identifier,
+        or a glob matching nothing, raises :class:`UnknownIdentifierError` with the closest identifiers.
+        """
+        self._prepare()
+        known = sorted(self._entries)
+        chosen: list[str] = []
+        for pattern in patterns:
+            if pattern in self._entries:
+                matches = [pattern]
+            elif is_glob(pattern):
+                matches = [identifier for identifier in known if fnmatch.fnmatchcase(identifier, pattern)]
+            else:
+                matches = []
+            if not matches:
+                raise self._unknown(pattern)
+            chosen += [identifier for identifier in matches if identifier not in chosen]
+        return chosen
 
     def load(self, identifier: str) -> T:
         """Build the object registered as ``identifier``."""
@@ -223,18 +345,22 @@ class Registry(MutableMapping[str, Callable[[], T]], Generic[T]):
         return {identifier: self._entries[identifier].description for identifier in sorted(self._entries)}
 
 
-model_registry: Registry[Any] = Registry("model")
-benchmark_registry: Registry[Any] = Registry("benchmark")
-metric_registry: Registry[Any] = Registry("metric")
+model_registry: Registry[BrainModel] = Registry("model", folder="models")
+benchmark_registry: Registry[Benchmark] = Registry("benchmark", folder="benchmarks")
+metric_registry: Registry[Any] = Registry("metric", folder="metrics")
 ceiling_registry: Registry[Any] = Registry("ceiling")
-data_registry: Registry[Any] = Registry("dataset", listing="data")
-stimulus_set_registry: Registry[Any] = Registry("stimulus set", listing="stimulus_sets")
+data_registry: Registry[Any] = Registry("dataset", cli_name="data", variable="data_registry", folder="data")
+stimulus_set_registry: Registry[StimulusSet] = Registry("stimulus set")
 
+#: Every registry by its :attr:`Registry.cli_name`: the ``brainscore list`` choices, in this order.
 REGISTRIES: dict[str, Registry[Any]] = {
-    "models": model_registry,
-    "benchmarks": benchmark_registry,
-    "metrics": metric_registry,
-    "ceilings": ceiling_registry,
-    "data": data_registry,
-    "stimulus_sets": stimulus_set_registry,
+    registry.cli_name: registry
+    for registry in (
+        model_registry,
+        benchmark_registry,
+        metric_registry,
+        ceiling_registry,
+        data_registry,
+        stimulus_set_registry,
+    )
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import sys
 from typing import TextIO
 
@@ -15,13 +14,11 @@ def print_listing(session: BrainscoreSession, out: TextIO = sys.stdout) -> None:
     """List models and benchmarks with their descriptions, filtered by the model/benchmark options if given."""
     selections = (("model", "Models", session.options.models), ("benchmark", "Benchmarks", session.options.benchmarks))
     for kind, heading, patterns in selections:
-        descriptions = session.registry(kind).describe()
-        if patterns:
-            descriptions = {
-                identifier: text
-                for identifier, text in descriptions.items()
-                if any(identifier == p or fnmatch.fnmatchcase(identifier, p) for p in patterns)
-            }
+        registry = session.registry(kind)
+        descriptions = registry.describe()
+        if patterns:  # an unknown identifier, or a glob matching nothing, raises with the closest identifiers
+            chosen = set(registry.select(patterns))
+            descriptions = {identifier: text for identifier, text in descriptions.items() if identifier in chosen}
         out.write(f"{heading} ({len(descriptions)}):\n")
         width = max((len(identifier) for identifier in descriptions), default=0)
         for identifier, text in descriptions.items():

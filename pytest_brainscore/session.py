@@ -6,7 +6,6 @@ that never touches the plugin pays nothing for it.
 
 from __future__ import annotations
 
-import fnmatch
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from .options import BrainscoreOptions
 
 if TYPE_CHECKING:
     from brainscore_core import Score
+    from brainscore_core.errors import UnknownIdentifierError
 
 __all__ = ["BrainscoreSession", "SelectionError", "is_brainscore_error", "is_incompatible", "session_key"]
 
@@ -89,29 +89,21 @@ class BrainscoreSession:
 
         A pattern matching nothing raises :class:`SelectionError` naming ``context`` and the closest identifiers.
         """
-        registry = self.registry(kind)
-        identifiers = list(registry)
-        selected: list[str] = []
-        for pattern in patterns:
-            if pattern in identifiers:
-                matches = [pattern]
-            else:
-                matches = fnmatch.filter(identifiers, pattern) if _is_glob(pattern) else []
-            if not matches:
-                raise SelectionError(self._no_match_message(kind, pattern, identifiers, context))
-            selected += [identifier for identifier in matches if identifier not in selected]
-        return selected
+        from brainscore_core.errors import UnknownIdentifierError
 
-    def _no_match_message(self, kind: str, pattern: str, identifiers: list[str], context: str) -> str:
+        try:
+            return list(self.registry(kind).select(patterns))
+        except UnknownIdentifierError as error:
+            raise SelectionError(self._no_match_message(kind, error, context)) from None
+
+    def _no_match_message(self, kind: str, error: UnknownIdentifierError, context: str) -> str:
         from brainscore_core.plugins import failed_plugins_note, missing_plugin_directory_note
-        from brainscore_core.registry import suggest
 
-        what = "pattern" if _is_glob(pattern) else "identifier"
-        message = f"{context}: no registered {kind} matches the {what} {pattern!r}."
+        what = "pattern" if error.pattern else "identifier"
+        message = f"{context}: no registered {kind} matches the {what} {error.identifier!r}."
         missing = missing_plugin_directory_note("--brainscore-plugins=DIR")
-        close = suggest(pattern.replace("*", "").replace("?", ""), identifiers, plugin_directory_given=not missing)
-        if close:
-            message += " Close identifiers: " + ", ".join(close) + "."
+        if error.suggestions:
+            message += " Close identifiers: " + ", ".join(error.suggestions) + "."
         elif missing:
             message += " " + missing
         message += " Run `pytest --brainscore-list` to see them all."
@@ -158,10 +150,6 @@ def is_brainscore_error(error: BaseException) -> bool:
     """Whether ``error`` is one of brainscore_core's own errors (never imports brainscore_core)."""
     errors = sys.modules.get("brainscore_core.errors")
     return errors is not None and isinstance(error, errors.BrainScoreError)
-
-
-def _is_glob(pattern: str) -> bool:
-    return any(character in pattern for character in "*?[")
 
 
 session_key = pytest.StashKey[BrainscoreSession]()

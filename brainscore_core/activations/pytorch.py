@@ -14,7 +14,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -38,7 +38,10 @@ if TYPE_CHECKING:
 
     from ..stimuli import StimulusSet
 
-__all__ = ["LOGITS", "PytorchWrapper", "list_layers"]
+__all__ = ["LOGITS", "CacheStatus", "PytorchWrapper", "list_layers"]
+
+#: How a call to the wrapper was served (the values appear in a Score's ``cache`` attribute and in reports).
+CacheStatus = Literal["hit", "miss", "partial", "off"]
 
 LOGITS = "logits"  #: reserved layer name: the network's forward output (unless a module has this name)
 _ALL_LAYERS = "*"  #: stands for every layer in the key of the lock that serialises one extraction
@@ -129,7 +132,7 @@ class PytorchWrapper:
         self.cache = cache or ActivationsCache()
         #: how the last call was served: "hit" (all layers from the cache), "miss" (all computed), "partial",
         #: or "off" (caching disabled, or the network is non-deterministic); None before the first call
-        self.last_cache_status: str | None = None
+        self.last_cache_status: CacheStatus | None = None
         #: milliseconds the last behavioural probe took (None until a probe ran), and forward passes it made
         self.last_probe_ms: float | None = None
         self.probe_passes = 0
@@ -349,7 +352,8 @@ class PytorchWrapper:
         if not self.cache.enabled or not keys:
             self.last_cache_status = "off"
         else:
-            self.last_cache_status = "hit" if computed == 0 else "miss" if computed == len(layers) else "partial"
+            status: CacheStatus = "hit" if computed == 0 else "miss" if computed == len(layers) else "partial"
+            self.last_cache_status = status
         return buffer
 
     def _entry_meta(

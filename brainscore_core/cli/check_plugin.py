@@ -40,22 +40,10 @@ from .building import factory_problem
 
 __all__ = ["Check", "PluginReport", "check_plugin"]
 
-_REGISTRY_NAMES = {
-    "model_registry": "models",
-    "benchmark_registry": "benchmarks",
-    "metric_registry": "metrics",
-    "ceiling_registry": "ceilings",
-    "data_registry": "data",
-    "stimulus_set_registry": "stimulus_sets",
-}
-_LOADERS = {
-    "load_model": "models",
-    "load_benchmark": "benchmarks",
-    "load_metric": "metrics",
-    "load_ceiling": "ceilings",
-    "load_dataset": "data",
-    "load_stimulus_set": "stimulus_sets",
-}
+#: ``model_registry`` -> ``models``: the registry names a plugin's source uses, by :attr:`Registry.cli_name`
+_REGISTRY_NAMES = {registry.variable: name for name, registry in REGISTRIES.items()}
+#: ``load_model`` -> ``models``: the loaders a plugin's ``test.py`` calls, by :attr:`Registry.cli_name`
+_LOADERS = {registry.loader: name for name, registry in REGISTRIES.items()}
 
 
 @dataclass
@@ -362,7 +350,7 @@ def _check_benchmark_data(report: PluginReport, identifier: str, benchmark: Any,
 
 def _check_build(report: PluginReport, kind: str, registration: Registration, folder: Path, neutral: Path) -> None:
     identifier = registration.identifier
-    loader = {value: key for key, value in _LOADERS.items()}[kind]
+    loader = REGISTRIES[kind].loader
     try:
         problem = factory_problem(registration.factory)
         if problem is not None:
@@ -437,7 +425,7 @@ def _check_built(report: PluginReport, kind: str, identifier: str, built: Any) -
         )
     elif kind in ("metrics", "ceilings"):
         report.add(
-            f"{kind[:-1]} {identifier}",
+            f"{REGISTRIES[kind].kind} {identifier}",
             callable(built),
             "builds and is callable" if callable(built) else "the object is not callable",
             "Return a callable metric(source, target) -> Score.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import sys
@@ -11,10 +10,10 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from ..errors import IncompatibleModelError, UnknownIdentifierError
-from ..registry import Registry, benchmark_registry, close_matches, model_registry
+from ..errors import IncompatibleModelError
+from ..registry import Registry, benchmark_registry, model_registry
 from .table import format_table
 
 __all__ = ["run_demo", "select_identifiers"]
@@ -22,22 +21,9 @@ __all__ = ["run_demo", "select_identifiers"]
 COLUMNS = ["model", "benchmark", "score", "raw", "ceiling", "error", "seconds", "status"]
 
 
-def select_identifiers(registry: Registry, patterns: Sequence[str] | None) -> list[str]:
-    """Identifiers matching any of ``patterns`` (exact ids or globs); all when ``patterns`` is empty."""
-    known = list(registry)
-    if not patterns:
-        return known
-    chosen: list[str] = []
-    for pattern in patterns:
-        matches = (
-            [i for i in known if fnmatch.fnmatchcase(i, pattern)]
-            if any(c in pattern for c in "*?[")
-            else ([pattern] if pattern in known else [])
-        )
-        if not matches:
-            raise UnknownIdentifierError(registry.kind, pattern, close_matches(pattern.strip("*?"), known))
-        chosen += [m for m in matches if m not in chosen]
-    return chosen
+def select_identifiers(registry: Registry[Any], patterns: Sequence[str] | None) -> list[str]:
+    """Identifiers matching any of ``patterns`` (see :meth:`Registry.select`); all when ``patterns`` is empty."""
+    return registry.select(patterns) if patterns else list(registry)
 
 
 def _write_json(path: Path, payload: object) -> None:

@@ -5,94 +5,81 @@ Factories import the numerical modules only when a metric is built, so importing
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import Any
-
-from ..registry import ceiling_registry, metric_registry
+from ..registry import ceiling_registry, lazy, metric_registry
 
 __all__: list[str] = []
 
 
-def _build(module: str, name: str, **kwargs: Any) -> Callable[[], Any]:
-    """A factory that imports ``brainscore_core.metrics.<module>`` and builds ``name(**kwargs)`` when called."""
-
-    def factory() -> Any:
-        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(**kwargs)
-
-    return factory
-
-
 metric_registry.register(
-    "rdm", _build("rsa", "RDMMetric"), description="RDM (1 - Pearson) comparison by Spearman r over upper triangles"
+    "rdm", lazy(".rsa", "RDMMetric"), description="RDM (1 - Pearson) comparison by Spearman r over upper triangles"
 )
 metric_registry.register(
     "rdm_kendall",
-    _build("rsa", "RDMMetric", comparison="kendall_tau_a"),
+    lazy(".rsa", "RDMMetric", comparison="kendall_tau_a"),
     description="RDM (1 - Pearson) comparison by Kendall's tau-a over upper triangles",
 )
 metric_registry.register(
     "rdm_cv",
-    _build("rsa", "RDMCrossValidated"),
+    lazy(".rsa", "RDMCrossValidated"),
     description="RDM comparison on the test stimuli of 10 stratified shuffle splits (test_size 0.9)",
 )
 metric_registry.register(
-    "rsa", _build("rsa", "RSAMetric"), description="Mean over subjects of Spearman r between model and subject RDMs"
+    "rsa", lazy(".rsa", "RSAMetric"), description="Mean over subjects of Spearman r between model and subject RDMs"
 )
 metric_registry.register(
-    "cka", _build("cka", "CKAMetric"), description="Linear CKA, unbiased HSIC estimator (Song et al. 2012)"
+    "cka", lazy(".cka", "CKAMetric"), description="Linear CKA, unbiased HSIC estimator (Song et al. 2012)"
 )
 metric_registry.register(
     "cka_biased",
-    _build("cka", "CKAMetric", unbiased=False),
+    lazy(".cka", "CKAMetric", unbiased=False),
     description="Linear CKA, biased HSIC estimator (Brain-Score 2.4's cka_biased)",
 )
 metric_registry.register(
     "cka_cv",
-    _build("cka", "CKACrossValidated"),
+    lazy(".cka", "CKACrossValidated"),
     description="Unbiased linear CKA on the test stimuli of 10 stratified shuffle splits (test_size 0.9)",
 )
 metric_registry.register(
     "i1",
-    _build("behavior", "ImageLevelConsistency", collapse_distractors=True, normalize=False),
+    lazy(".behavior", "ImageLevelConsistency", collapse_distractors=True, normalize=False),
     description="Image-level behavioural consistency I1 (Rajalingham et al. 2018)",
 )
 metric_registry.register(
     "i2n",
-    _build("behavior", "ImageLevelConsistency", collapse_distractors=False, normalize=True),
+    lazy(".behavior", "ImageLevelConsistency", collapse_distractors=False, normalize=True),
     description="Normalised image-by-distractor behavioural consistency I2n (Rajalingham et al. 2018)",
 )
 metric_registry.register(
     "error_consistency",
-    _build("error_consistency", "ErrorConsistency"),
+    lazy(".error_consistency", "ErrorConsistency"),
     description="Error consistency: Cohen's kappa of trial-wise correctness (Geirhos et al. 2020)",
 )
 metric_registry.register(
-    "accuracy", _build("accuracy", "Accuracy"), description="Fraction of decisions equal to the labels"
+    "accuracy", lazy(".accuracy", "Accuracy"), description="Fraction of decisions equal to the labels"
 )
 metric_registry.register(
     "shape_bias",
-    _build("accuracy", "ShapeBias"),
+    lazy(".accuracy", "ShapeBias"),
     description="1 - |model - human shape bias| on cue-conflict stimuli (Geirhos et al. 2019)",
 )
 
 ceiling_registry.register(
     "rsa_ceiling",
-    _build("rsa", "RSACeiling"),
+    lazy(".rsa", "RSACeiling"),
     description="Inter-subject RDM consistency: upper bound vs all-subject mean, lower bound leave-one-out",
 )
 ceiling_registry.register(
     "i1_ceiling",
-    _build("behavior", "ImageLevelCeiling", collapse_distractors=True, normalize=False),
+    lazy(".behavior", "ImageLevelCeiling", collapse_distractors=True, normalize=False),
     description="Split-half consistency of human I1 patterns (2 repetitions, no Spearman-Brown)",
 )
 ceiling_registry.register(
     "i2n_ceiling",
-    _build("behavior", "ImageLevelCeiling", collapse_distractors=False, normalize=True),
+    lazy(".behavior", "ImageLevelCeiling", collapse_distractors=False, normalize=True),
     description="Split-half consistency of human I2n patterns (2 repetitions, no Spearman-Brown)",
 )
 ceiling_registry.register(
     "error_consistency_ceiling",
-    _build("error_consistency", "ErrorConsistencyCeiling"),
+    lazy(".error_consistency", "ErrorConsistencyCeiling"),
     description="Error consistency between all pairs of subjects",
 )

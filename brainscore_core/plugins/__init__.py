@@ -4,8 +4,10 @@ from .discovery import (
     ENV_PLUGINS_PATH,
     KINDS,
     PluginFailure,
+    PluginHost,
     add_plugin_directories,
     builtin_plugin_root,
+    default_host,
     discover,
     ensure_discovered,
     failed_plugins,
@@ -15,6 +17,7 @@ from .discovery import (
     missing_plugin_directory_note,
     plugin_directories,
     plugin_manager,
+    use_host,
 )
 from .hookspecs import hookimpl, hookspec
 
@@ -22,8 +25,10 @@ __all__ = [
     "ENV_PLUGINS_PATH",
     "KINDS",
     "PluginFailure",
+    "PluginHost",
     "add_plugin_directories",
     "builtin_plugin_root",
+    "default_host",
     "discover",
     "ensure_discovered",
     "failed_plugins",
@@ -35,4 +40,5 @@ __all__ = [
     "missing_plugin_directory_note",
     "plugin_directories",
     "plugin_manager",
+    "use_host",
 ]

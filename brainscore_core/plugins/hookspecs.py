@@ -10,6 +10,8 @@ and implements one or more of these hooks, decorated with :data:`hookimpl`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pluggy
 
 from ..registry import Registry
@@ -22,11 +24,35 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 class BrainscoreHookSpecs:
+    """The hooks a ``brainscore`` entry-point plugin may implement (each with any subset of the arguments)."""
+
     @hookspec
-    def brainscore_register(self, registries: dict[str, Registry]) -> None:
-        """Register identifiers into ``registries`` (keys: models, benchmarks, metrics, ceilings, data,
-        stimulus_sets). Register factories, never built objects, so listing stays fast."""
+    def brainscore_register(
+        self,
+        models: Registry[Any],
+        benchmarks: Registry[Any],
+        metrics: Registry[Any],
+        ceilings: Registry[Any],
+        data: Registry[Any],
+        stimulus_sets: Registry[Any],
+        registries: dict[str, Registry[Any]],
+    ) -> None:
+        """Register identifiers; called once per plugin, at discovery. Register factories, never built objects,
+        so listing stays fast::
+
+            @hookimpl
+            def brainscore_register(models):
+                models["my-model"] = lazy("my_package.model", "build")
+
+        :param models: the model registry (also ``benchmarks``, ``metrics``, ``ceilings``, ``data``,
+            ``stimulus_sets``: name the ones you register into).
+        :param registries: all registries by name (the keys above), for plugins written against that form.
+        """
 
     @hookspec
     def brainscore_plugin_directories(self) -> list[str]:
-        """Return extra plugin directories (same layout as ``example_plugins``) to discover."""
+        """Return extra plugin directories (same layout as ``example_plugins``) to discover.
+
+        :return: paths of plugin directories, each imported like one given with ``--plugins``.
+        """
+        return []  # a specification: pluggy calls the implementations, never this body

@@ -1,6 +1,7 @@
 """Plugin discovery: built-in tree, extra directories, the environment variable and entry points.
 
-Each scenario runs in a fresh interpreter: registries and discovery are process-wide.
+Each scenario runs in-process on a fresh default :class:`PluginHost` (the ``plugin_host`` fixture), which puts
+the registries back afterwards; only the import-cost check needs a fresh interpreter.
 """
 
 import json
@@ -8,8 +9,11 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import pytest
+
+import brainscore_core as b
 
 PLUGIN_INIT = '''
 """A tiny model plugin for discovery tests."""
@@ -50,126 +54,99 @@ def run_python(code, env=None, cwd=None):
     return completed.stdout
 
 
-def test_extra_directory_by_api(tmp_path):
+def test_extra_directory_by_api(tmp_path, plugin_host):
     make_plugin_dir(tmp_path)
-    out = run_python(f"""
-        import brainscore_core as b
-        b.plugins.add_plugin_directories({str(tmp_path)!r})
-        print(sorted(i for i in b.model_registry if i.startswith('toymodel')))
-        print(b.load_model('toymodel-x2'))
-    """)
-    assert "['toymodel', 'toymodel-x1', 'toymodel-x2']" in out
-    assert "{'identifier': 'toymodel-x2'}" in out
+    b.plugins.add_plugin_directories(tmp_path)
+    assert sorted(i for i in b.model_registry if i.startswith("toymodel")) == ["toymodel", "toymodel-x1", "toymodel-x2"]
+    assert b.load_model("toymodel-x2") == {"identifier": "toymodel-x2"}
 
 
-def test_environment_variable_with_several_directories(tmp_path):
+def test_environment_variable_with_several_directories(tmp_path, plugin_host, monkeypatch):
     make_plugin_dir(tmp_path / "one", "alpha")
     make_plugin_dir(tmp_path / "two", "beta")
-    path = os.pathsep.join([str(tmp_path / "one"), str(tmp_path / "two")])
-    out = run_python(
-        """
-        import brainscore_core as b
-        print('alpha' in b.model_registry, 'beta' in b.model_registry)
-    """,
-        env={"BRAINSCORE_PLUGINS_PATH": path},
-    )
-    assert out.strip() == "True True"
+    monkeypatch.setenv("BRAINSCORE_PLUGINS_PATH", os.pathsep.join([str(tmp_path / "one"), str(tmp_path / "two")]))
+    assert ("alpha" in b.model_registry, "beta" in b.model_registry) == (True, True)
 
 
-def test_plugin_folder_given_directly(tmp_path):
+def test_plugin_folder_given_directly(tmp_path, plugin_host):
     folder = make_plugin_dir(tmp_path, "direct")
-    out = run_python(f"""
-        import brainscore_core as b
-        b.plugins.add_plugin_directories({str(folder)!r})
-        print('direct-x1' in b.model_registry)
-    """)
-    assert out.strip() == "True"
+    b.plugins.add_plugin_directories(folder)
+    assert "direct-x1" in b.model_registry
 
 
-def test_duplicate_across_plugins_names_both_files(tmp_path):
+def test_duplicate_across_plugins_names_both_files(tmp_path, plugin_host, monkeypatch):
     make_plugin_dir(tmp_path / "one", "same")
     make_plugin_dir(tmp_path / "two", "same")
-    out = run_python(
-        """
-        import warnings, brainscore_core as b
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter('always')
-            list(b.model_registry)
-        print([str(w.message) for w in caught])
-    """,
-        env={"BRAINSCORE_PLUGINS_PATH": os.pathsep.join([str(tmp_path / "one"), str(tmp_path / "two")])},
-    )
+    monkeypatch.setenv("BRAINSCORE_PLUGINS_PATH", os.pathsep.join([str(tmp_path / "one"), str(tmp_path / "two")]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        list(b.model_registry)
+    out = str([str(w.message) for w in caught])
     assert "registered twice" in out
     assert str(tmp_path / "one") in out and str(tmp_path / "two") in out
 
 
-def test_broken_plugin_is_reported_not_fatal(tmp_path):
+def test_broken_plugin_is_reported_not_fatal(tmp_path, plugin_host):
     make_plugin_dir(tmp_path, "fine")
     broken = tmp_path / "models" / "broken"
     broken.mkdir()
     (broken / "__init__.py").write_text("import not_a_real_package_xyz\n")
-    out = run_python(f"""
-        import warnings, brainscore_core as b
-        warnings.simplefilter('ignore')
-        b.plugins.add_plugin_directories({str(tmp_path)!r})
-        print('fine' in b.model_registry)
-        try:
-            b.load_model('brokn')
-        except b.UnknownIdentifierError as error:
-            print(error)
-    """)
-    assert out.splitlines()[0] == "True"
-    assert "failed to load" in out and "broken" in out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        b.plugins.add_plugin_directories(tmp_path)
+        assert "fine" in b.model_registry
+    with pytest.raises(b.UnknownIdentifierError) as error:
+        b.load_model("brokn")
+    assert "failed to load" in str(error.value) and "broken" in str(error.value)
 
 
-def test_entry_point_plugin(tmp_path):
+def make_distribution(site, package, source, entry_points):
+    """A distribution on ``site`` (a sys.path entry) with ``package/__init__.py`` and ``[brainscore]`` entry points."""
+    (site / package).mkdir(parents=True)
+    (site / package / "__init__.py").write_text(textwrap.dedent(source))
+    info = site / f"{package}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {package.replace('_', '-')}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[brainscore]\n" + "".join(f"{k} = {v}\n" for k, v in entry_points.items()))
+
+
+def test_entry_point_plugin(tmp_path, plugin_host, monkeypatch):
     """A distribution exposing the `brainscore` entry-point group, found through importlib.metadata."""
     site = tmp_path / "site"
-    (site / "toy_dist").mkdir(parents=True)
-    (site / "toy_dist" / "__init__.py").write_text(
-        textwrap.dedent("""
+    make_distribution(
+        site,
+        "toy_dist",
+        """
         from brainscore_core.plugins import hookimpl
 
         @hookimpl
         def brainscore_register(registries):
             registries["models"]["entry-point-model"] = lambda: "from an entry point"
-    """)
+        """,
+        {"toy": "toy_dist"},
     )
-    info = site / "toy_dist-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-dist\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[brainscore]\ntoy = toy_dist\n")
-    out = run_python(
-        """
-        import brainscore_core as b
-        print(b.load_model('entry-point-model'))
-        print(b.model_registry.registration('entry-point-model').origin)
-    """,
-        env={"PYTHONPATH": str(site)},
-    )
-    assert out.splitlines()[0] == "from an entry point"
-    assert "toy_dist" in out.splitlines()[1]
+    monkeypatch.syspath_prepend(str(site))
+    assert b.load_model("entry-point-model") == "from an entry point"
+    assert "toy_dist" in b.model_registry.registration("entry-point-model").origin
 
 
-def test_entry_point_plugin_directories_hook(tmp_path):
+def test_entry_point_plugin_directories_hook(tmp_path, plugin_host, monkeypatch):
     make_plugin_dir(tmp_path / "dirs", "hooked")
     site = tmp_path / "site"
-    (site / "dir_dist").mkdir(parents=True)
-    (site / "dir_dist" / "__init__.py").write_text(
-        textwrap.dedent(f"""
+    make_distribution(
+        site,
+        "dir_dist",
+        f"""
         from brainscore_core.plugins import hookimpl
 
         @hookimpl
         def brainscore_plugin_directories():
             return [{str(tmp_path / "dirs")!r}]
-    """)
+        """,
+        {"dirs": "dir_dist"},
     )
-    info = site / "dir_dist-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: dir-dist\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[brainscore]\ndirs = dir_dist\n")
-    out = run_python("import brainscore_core as b; print('hooked' in b.model_registry)", env={"PYTHONPATH": str(site)})
-    assert out.strip() == "True"
+    monkeypatch.syspath_prepend(str(site))
+    assert "hooked" in b.model_registry
 
 
 def test_listing_builds_nothing_and_imports_no_torch():
