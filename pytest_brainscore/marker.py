@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 
 from .coexistence import is_ours, route_benchmark_fixture
-from .options import BrainscoreOptions, split_identifiers
+from .options import BrainscoreOptions, Option, split_identifiers
 from .records import Thresholds
 from .session import BrainscoreSession, SelectionError, is_brainscore_error
 
 __all__ = [
     "DEFAULT_RAW_RANGE",
     "MARKER",
+    "OPTIONS",
     "PAIR_FIXTURES",
     "BrainscoreCase",
     "MarkerSpec",
@@ -33,6 +34,11 @@ __all__ = [
     "raise_deferred_error",
 ]
 
+#: The selection options, for tests whose marker names no model or benchmark (and for generated items).
+OPTIONS = (
+    Option("model", "list", "Model identifier(s) or glob(s) for tests whose marker names none (repeatable).", "ID"),
+    Option("benchmark", "list", "Benchmark identifier(s) or glob(s), likewise (repeatable, comma lists).", "ID"),
+)
 MARKER = "brainscore"
 MARKER_KWARGS = ("model", "benchmark", "min_score", "max_score", "min_raw")
 #: The fixtures that need a (model, benchmark) pair from the marker or the command line.
