@@ -28,7 +28,7 @@ import math
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -160,18 +160,16 @@ class Baseline:
         if entry is None:
             return Comparison("new", tolerance=tolerance)
         baseline_error = baseline_error_on_score_scale(entry, record)
-        known = dict(
-            baseline_score=entry.score, baseline_error=baseline_error, baseline_version=entry.benchmark_version
-        )
+        known = Comparison("incomparable", entry.score, baseline_error, entry.benchmark_version, tolerance=tolerance)
         if str(entry.benchmark_version) != str(record.benchmark_version):
-            return Comparison("incomparable", tolerance=tolerance, **known)
+            return known
         combined = math.hypot(_error(record.error), _error(baseline_error))
         allowed = max(tolerance, 2 * combined)
         if record.score is None:  # NaN: a broken measurement never passes the gate
-            return Comparison("regression", allowed=allowed, combined_error=combined, tolerance=tolerance, **known)
+            return replace(known, status="regression", allowed=allowed, combined_error=combined)
         delta = record.score - entry.score
-        status = "regression" if delta < -allowed else "improvement" if delta > allowed else "unchanged"
-        return Comparison(status, delta=delta, allowed=allowed, combined_error=combined, tolerance=tolerance, **known)
+        status: BaselineStatus = "regression" if delta < -allowed else "improvement" if delta > allowed else "unchanged"
+        return replace(known, status=status, delta=delta, allowed=allowed, combined_error=combined)
 
     def merged_with(self, records: Iterable[ScoreRecord]) -> tuple[Baseline, int, int]:
         """A copy with ``records``' scores replacing their pairs' entries; also (entries written, entries kept).
@@ -249,7 +247,7 @@ def _parse_entry(path: Path, index: int, item: Any, version: int) -> BaselineEnt
             "numeric 'score'."
         ) from None
     try:
-        score = _number(item, "score", required=True)
+        score = _required_number(item, "score")
         errors = {key: _number(item, key) for key in ("error", "raw_error")}
         raw, ceiling = _number(item, "raw"), _number(item, "ceiling")
     except (KeyError, TypeError, ValueError) as error:
@@ -268,10 +266,16 @@ def _parse_entry(path: Path, index: int, item: Any, version: int) -> BaselineEnt
     return BaselineEntry(model, benchmark, item.get("benchmark_version"), score, raw=raw, ceiling=ceiling, **errors)
 
 
-def _number(item: dict[str, Any], key: str, required: bool = False) -> float | None:
-    value = item[key] if required else item.get(key)
-    if value is None:
-        return None
+def _number(item: dict[str, Any], key: str) -> float | None:
+    value = item.get(key)
+    return None if value is None else _float(key, value)
+
+
+def _required_number(item: dict[str, Any], key: str) -> float:
+    return _float(key, item[key])
+
+
+def _float(key: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{key!r} must be a number, got {value!r}")
     return float(value)

@@ -16,6 +16,8 @@ from .records import Comparison, ScoreRecord
 from .session import is_incompatible, session_key
 
 if TYPE_CHECKING:
+    from _pytest.outcomes import Skipped  # pytest.skip.Exception
+
     from brainscore_core import Score
 
 __all__ = [
@@ -52,7 +54,7 @@ def take_records(item: pytest.Item) -> list[ScoreRecord]:
     return records
 
 
-def skip_incompatible(item: pytest.Item, model: str, benchmark: str, error: BaseException) -> pytest.skip.Exception:
+def skip_incompatible(item: pytest.Item, model: str, benchmark: str, error: BaseException) -> Skipped:
     """Record the pair as skipped and return the skip to raise (reported at the test's location)."""
     if not any(record.pair == (model, benchmark) for record in _records(item)):
         _remember(item, ScoreRecord(item.nodeid, model, benchmark, skipped=str(error)))

@@ -59,7 +59,7 @@ class BrainscoreSession:
         self._deferred_errors: dict[str, _Raised] = {}  # definition node id -> the selection error
 
     # --- selection errors, raised when the test is set up ----------------------------------------------------
-    def defer_error(self, definition: str, error: Exception) -> None:
+    def defer_error(self, definition: str, error: BaseException) -> None:
         """Keep the selection error of the test defined at node id ``definition`` for its set-up."""
         self._deferred_errors[definition] = _Raised(error)
 
@@ -169,7 +169,7 @@ class _Raised:
     third test of a pair would show a longer traceback than the first.
     """
 
-    def __init__(self, error: Exception) -> None:
+    def __init__(self, error: BaseException) -> None:
         self.error = error
         self.traceback: TracebackType | None = error.__traceback__
 
