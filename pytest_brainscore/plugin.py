@@ -94,8 +94,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
-    if not (config.getoption("brainscore_list") or config.getini("brainscore_list")):
-        return None
+    if config.option.help or not (config.getoption("brainscore_list") or config.getini("brainscore_list")):
+        return None  # --help wins, as it does over --cache-show
     return listing.list_and_exit(config, resolve(config))
 
 

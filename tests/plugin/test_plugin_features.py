@@ -161,6 +161,14 @@ def test_the_listing_goes_through_the_terminal_writer_of_this_run(
     assert _FakeSession.closed == [True]  # closed by config.add_cleanup
 
 
+def test_help_wins_over_the_listing(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing, "BrainscoreSession", _FakeSession)
+    result = pytester.runpytest_inprocess("--help", "--brainscore-list")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*--brainscore-list*List the registered models and benchmarks*"])
+    assert "Models (1):" not in result.stdout.str()
+
+
 def test_status_types_keep_their_values() -> None:
     assert set(STATUS_ORDER) == set(get_args(RecordStatus)) == {"regression", "failed", "passed", "skipped"}
     assert BASELINE_STATUSES == ("unchanged", "regression", "improvement", "new", "incomparable")
