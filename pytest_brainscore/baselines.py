@@ -15,6 +15,10 @@ The file (sorted, one entry per pair, diff-friendly; ``error`` on the ceiled sca
 Format version 1 files (whose ``error`` is on the raw scale) are read, their errors carried to the ceiled scale
 when compared, and written back as version 2. Updates lock the file (``<file>.lock``), re-read and merge under the
 lock, and replace the file atomically, keeping its permissions.
+
+This module is the whole baseline feature: its options, the file, the comparison, and :class:`BaselinePlugin`
+(registered on the controller) that updates the file at the end of the session and writes the baseline lines of
+the summary.
 """
 
 from __future__ import annotations
@@ -23,27 +27,48 @@ import json
 import math
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from filelock import FileLock, Timeout
 
-from .records import ScoreRecord
+from .options import DEFAULT_TOLERANCE, BrainscoreOptions, Option
+from .records import BASELINE_STATUSES, BaselineStatus, Comparison, ScoreRecord, format_number
 
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "LOCK_TIMEOUT",
+    "OPTIONS",
+    "PLUGIN_NAME",
     "Baseline",
     "BaselineEntry",
     "BaselineError",
+    "BaselinePlugin",
+    "BaselineUpdate",
     "Comparison",
     "baseline_error_on_score_scale",
+    "check_options",
+    "load_for_session",
+    "records_with_status",
     "update_baseline_file",
 ]
+
+OPTIONS = (
+    Option("baseline", "path", "JSON file of committed scores to compare with (the CI gate).", "PATH"),
+    Option(
+        "tolerance",
+        "float",
+        f"Allowed drop below the baseline, absolute (default {DEFAULT_TOLERANCE}); widened to twice the combined "
+        "error of the two measurements when that is larger.",
+        "DELTA",
+    ),
+    Option("update-baseline", "flag", "Merge this session's scores into the --brainscore-baseline file."),
+)
+PLUGIN_NAME = "brainscore-baseline"
 
 FORMAT = "pytest-brainscore baseline"
 FORMAT_VERSION = 2
@@ -67,33 +92,6 @@ class BaselineEntry:
     raw: float | None = None
     ceiling: float | None = None
     raw_error: float | None = None  #: on the raw scale
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """How a score compares with its baseline entry."""
-
-    status: str  #: "unchanged", "regression", "improvement", "new" or "incomparable"
-    baseline_score: float | None = None
-    baseline_error: float | None = None  #: on the score's (ceiled) scale, as compared
-    baseline_version: str | int | None = None
-    delta: float | None = None  #: score - baseline score
-    allowed: float | None = None  #: max(tolerance, 2 x combined error)
-    combined_error: float | None = None
-    tolerance: float | None = None
-
-    def describe(self) -> str:
-        """A short phrase for the summary's gate column."""
-        if self.status == "new":
-            return "baseline: new"
-        if self.status == "incomparable":
-            return f"baseline: incomparable (was v{self.baseline_version})"
-        delta = "nan" if self.delta is None else f"{self.delta:+.4f}"
-        label = {"regression": "REGRESSION", "improvement": "improved"}.get(self.status, "ok")
-        return f"baseline {delta} {label} (allowed {self.allowed:.4f})"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _error(value: float | None) -> float:
@@ -162,18 +160,16 @@ class Baseline:
         if entry is None:
             return Comparison("new", tolerance=tolerance)
         baseline_error = baseline_error_on_score_scale(entry, record)
-        known = dict(
-            baseline_score=entry.score, baseline_error=baseline_error, baseline_version=entry.benchmark_version
-        )
+        known = Comparison("incomparable", entry.score, baseline_error, entry.benchmark_version, tolerance=tolerance)
         if str(entry.benchmark_version) != str(record.benchmark_version):
-            return Comparison("incomparable", tolerance=tolerance, **known)
+            return known
         combined = math.hypot(_error(record.error), _error(baseline_error))
         allowed = max(tolerance, 2 * combined)
         if record.score is None:  # NaN: a broken measurement never passes the gate
-            return Comparison("regression", allowed=allowed, combined_error=combined, tolerance=tolerance, **known)
+            return replace(known, status="regression", allowed=allowed, combined_error=combined)
         delta = record.score - entry.score
-        status = "regression" if delta < -allowed else "improvement" if delta > allowed else "unchanged"
-        return Comparison(status, delta=delta, allowed=allowed, combined_error=combined, tolerance=tolerance, **known)
+        status: BaselineStatus = "regression" if delta < -allowed else "improvement" if delta > allowed else "unchanged"
+        return replace(known, status=status, delta=delta, allowed=allowed, combined_error=combined)
 
     def merged_with(self, records: Iterable[ScoreRecord]) -> tuple[Baseline, int, int]:
         """A copy with ``records``' scores replacing their pairs' entries; also (entries written, entries kept).
@@ -207,7 +203,7 @@ class Baseline:
         return json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "scores": scores}, indent=2) + "\n"
 
     def write(self, path: Path) -> None:
-        """Write atomically (a temporary file in the same directory, then :func:`os.replace`), keeping the mode.
+        """Write atomically (see :func:`write_text_atomically`), keeping the file's mode.
 
         A new file gets the mode a plain ``open`` would give (0666 less the umask). An unwritable file or
         directory raises :class:`BaselineError` naming the file and the fix.
@@ -216,8 +212,7 @@ class Baseline:
         try:
             _check_writable(path)
             path.parent.mkdir(parents=True, exist_ok=True)
-            mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _default_mode()
-            _replace_atomically(path, self.to_text(), mode)
+            _replace_atomically(path, self.to_text())
         except OSError as error:
             raise BaselineError(_unwritable(path, error)) from None
 
@@ -252,7 +247,7 @@ def _parse_entry(path: Path, index: int, item: Any, version: int) -> BaselineEnt
             "numeric 'score'."
         ) from None
     try:
-        score = _number(item, "score", required=True)
+        score = _required_number(item, "score")
         errors = {key: _number(item, key) for key in ("error", "raw_error")}
         raw, ceiling = _number(item, "raw"), _number(item, "ceiling")
     except (KeyError, TypeError, ValueError) as error:
@@ -271,10 +266,16 @@ def _parse_entry(path: Path, index: int, item: Any, version: int) -> BaselineEnt
     return BaselineEntry(model, benchmark, item.get("benchmark_version"), score, raw=raw, ceiling=ceiling, **errors)
 
 
-def _number(item: dict[str, Any], key: str, required: bool = False) -> float | None:
-    value = item[key] if required else item.get(key)
-    if value is None:
-        return None
+def _number(item: dict[str, Any], key: str) -> float | None:
+    value = item.get(key)
+    return None if value is None else _float(key, value)
+
+
+def _required_number(item: dict[str, Any], key: str) -> float:
+    return _float(key, item[key])
+
+
+def _float(key: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{key!r} must be a number, got {value!r}")
     return float(value)
@@ -285,12 +286,6 @@ def _required_str(item: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{key!r} must be a non-empty string, got {value!r}")
     return value
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _check_writable(path: Path) -> None:
@@ -312,20 +307,10 @@ def _unwritable(path: Path, error: OSError) -> str:
     )
 
 
-def _replace_atomically(path: Path, text: str, mode: int) -> None:
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by the ``with`` below; kept to unlink on failure
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+def _replace_atomically(path: Path, text: str) -> None:
+    from .files import write_text_atomically  # imports brainscore_core: only when a baseline is written
+
+    write_text_atomically(path, text)
 
 
 def _lock(path: Path, timeout: float) -> FileLock:
@@ -359,3 +344,128 @@ def update_baseline_file(
     except OSError as error:  # read-only file, folder or file system, a full disk ...
         raise BaselineError(_unwritable(path, error)) from None
     return written, kept
+
+
+def check_options(options: BrainscoreOptions) -> None:
+    """Refuse baseline options that do not fit together, saying how to fix them."""
+    if options.tolerance < 0:
+        raise pytest.UsageError(f"--brainscore-tolerance={options.tolerance:g} must be zero or positive.")
+    if options.update_baseline and options.baseline is None:
+        raise pytest.UsageError(
+            "--brainscore-update-baseline needs a file to write: add --brainscore-baseline=PATH "
+            "(or the ini key brainscore_baseline)."
+        )
+    if options.baseline is not None and not options.update_baseline and not options.baseline.is_file():
+        raise pytest.UsageError(
+            f"Baseline file {options.baseline} does not exist. Create it with "
+            f"--brainscore-baseline={options.baseline} --brainscore-update-baseline."
+        )
+
+
+def load_for_session(options: BrainscoreOptions) -> Baseline | None:
+    """The baseline scores are compared with: the file's, an empty one for a first update, or None without one."""
+    if options.baseline is not None and options.baseline.is_file():
+        try:
+            return Baseline.load(options.baseline)
+        except BaselineError as error:
+            raise pytest.UsageError(str(error)) from None
+    return Baseline() if options.update_baseline else None
+
+
+def records_with_status(records: Iterable[ScoreRecord], status: BaselineStatus) -> list[ScoreRecord]:
+    """The records whose comparison with the baseline has ``status``, in the order given."""
+    return [record for record in records if record.baseline is not None and record.baseline.status == status]
+
+
+@dataclass(frozen=True)
+class BaselineUpdate:
+    """What ``--brainscore-update-baseline`` did to the file (``error`` when it could not)."""
+
+    path: Path
+    written: int = 0
+    kept: int = 0
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``baseline.update`` object of the JSON report."""
+        if self.error is not None:
+            return {"path": str(self.path), "error": self.error}
+        return {"path": str(self.path), "written": self.written, "kept": self.kept}
+
+
+_SECTIONS: tuple[tuple[BaselineStatus, str], ...] = (
+    ("regression", "Regressions"),
+    ("improvement", "Improvements"),
+    ("new", "New (not in the baseline)"),
+    ("incomparable", "Incomparable (benchmark version changed)"),
+)
+
+
+class BaselinePlugin:
+    """The baseline feature on the process that reports (the single process, or the pytest-xdist controller).
+
+    Registered by ``plugin.pytest_configure`` as :data:`PLUGIN_NAME` when a baseline is in use. At the end of
+    the session it merges the scores into the file (``--brainscore-update-baseline``); the summary asks it for its
+    lines (:meth:`summary_lines`).
+    """
+
+    def __init__(self, options: BrainscoreOptions, records: list[ScoreRecord]) -> None:
+        self.options = options
+        self.records = records  #: the session's records, as the controller gathers them
+        self.update: BaselineUpdate | None = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        path = self.options.baseline
+        if not self.options.update_baseline or path is None or not self.records:
+            return
+        try:  # a failed update must not cost the summary and the report
+            written, kept = update_baseline_file(path, self.records)
+            self.update = BaselineUpdate(path, written, kept)
+        except BaselineError as error:
+            self.update = BaselineUpdate(path, error=str(error))
+            if session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def summary_lines(self, rows: list[ScoreRecord]) -> list[tuple[str, bool]]:
+        """(line, in red) for the summary: the lists by status of the summary ``rows``, then the update."""
+        lines: list[tuple[str, bool]] = []
+        for status, heading in _SECTIONS:
+            records = records_with_status(rows, status)
+            if records:
+                lines.append((f"{heading} ({len(records)}):", False))
+                lines += [("  " + _summary_line(record), False) for record in records]
+        if self.update is not None and self.update.error is not None:
+            lines.append((f"ERROR: baseline not updated: {self.update.error}", True))
+        elif self.update is not None:
+            update = self.update
+            lines.append((f"Baseline updated: {update.path} ({update.written} written, {update.kept} kept)", False))
+        return lines
+
+    def report(self, rows: list[ScoreRecord]) -> dict[str, Any]:
+        """The ``baseline`` object of the JSON report."""
+        return {
+            "path": str(self.options.baseline),
+            "tolerance": self.options.tolerance,
+            **{status: [record.pair for record in records_with_status(rows, status)] for status in _REPORTED},
+            "update": None if self.update is None else self.update.to_dict(),
+        }
+
+
+_REPORTED: tuple[BaselineStatus, ...] = tuple(status for status in BASELINE_STATUSES if status != "unchanged")
+
+
+def _summary_line(record: ScoreRecord) -> str:
+    comparison = record.baseline or Comparison("new")
+    if comparison.status == "new":
+        return f"{record.title()}: {format_number(record.score)}"
+    if comparison.status == "incomparable":
+        return (
+            f"{record.model} on {record.benchmark}: baseline v{comparison.baseline_version} "
+            f"{format_number(comparison.baseline_score)}, now v{record.benchmark_version} "
+            f"{format_number(record.score)}"
+        )
+    return (
+        f"{record.title()}: {format_number(comparison.baseline_score)} -> {format_number(record.score)} "
+        f"({format_number(comparison.delta, signed=True)}, allowed {format_number(comparison.allowed)})"
+    )

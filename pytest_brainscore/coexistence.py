@@ -12,6 +12,7 @@ use pytest-benchmark's fixture are left to it. Without pytest-benchmark nothing 
 from __future__ import annotations
 
 import sys
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,9 @@ def route_benchmark_fixture(metafunc: pytest.Metafunc, *, brainscore_test: bool)
     fixture (in a conftest or a test module) wins as usual and is never touched.
     """
     definitions = getattr(metafunc, "_arg2fixturedefs", None)  # pytest keeps the resolved fixtures here
-    chain = definitions.get("benchmark") if definitions else None
+    if not definitions:
+        return
+    chain = definitions.get("benchmark")
     if not chain or "benchmark" not in metafunc.fixturenames or _is_projects_own(chain[-1]):
         return
     ours = tuple(definition for definition in chain if is_ours(definition))
@@ -52,7 +55,7 @@ def route_benchmark_fixture(metafunc: pytest.Metafunc, *, brainscore_test: bool)
         definitions["benchmark"] = (*others, *ours) if brainscore_test else others
 
 
-def _foreign_benchmark_value(item: pytest.Item, owner: str) -> bool:
+def _foreign_benchmark_value(item: pytest.Function, owner: str) -> bool:
     """Whether ``item`` holds a ``benchmark`` value not made by the plugin module ``owner`` (pytest-benchmark)."""
     info = getattr(item, "_fixtureinfo", None)
     chain = info.name2fixturedefs.get("benchmark") if info is not None else None
@@ -66,20 +69,24 @@ class _Hide:
         self.owner = owner
 
     @pytest.hookimpl(wrapper=True, trylast=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        if _foreign_benchmark_value(item, self.owner):
+        if isinstance(item, pytest.Function) and _foreign_benchmark_value(item, self.owner):
             item.stash[_HIDDEN] = item.funcargs.pop("benchmark")
         return report
 
 
 class _Restore:
     @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         try:
             return (yield)
         finally:
-            if _HIDDEN in item.stash:
+            if _HIDDEN in item.stash and isinstance(item, pytest.Function):
                 item.funcargs["benchmark"] = item.stash[_HIDDEN]
                 del item.stash[_HIDDEN]
 

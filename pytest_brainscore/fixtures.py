@@ -36,26 +36,26 @@ def brainscore_case(request: pytest.FixtureRequest) -> BrainscoreCase | None:
     return getattr(request, "param", None)
 
 
-def _case(request: pytest.FixtureRequest, fixture: str, kind: str) -> BrainscoreCase:
+def _identifier(request: pytest.FixtureRequest, fixture: str, kind: str) -> str:
+    """The ``kind`` ("model" or "benchmark") of this test's case; a usage error naming the fixture without one."""
     case = request.getfixturevalue("brainscore_case")
-    if case is None or getattr(case, kind) is None:
+    identifier = None if case is None else getattr(case, kind)
+    if identifier is None:
         raise pytest.UsageError(
             f"{request.node.nodeid}: the {fixture} fixture needs a {kind}: mark the test "
             f"@pytest.mark.brainscore({kind}=...) or pass --brainscore-{kind}=ID."
         )
-    return case
+    return str(identifier)
 
 
 @pytest.fixture
 def brain_model(request: pytest.FixtureRequest) -> Any:
     """The BrainModel of this test's pair (built once per session)."""
-    case = _case(request, "brain_model", "model")
-    return request.config.stash[session_key].model(case.model)
+    return request.config.stash[session_key].model(_identifier(request, "brain_model", "model"))
 
 
 def _benchmark(request: pytest.FixtureRequest, fixture: str) -> Any:
-    case = _case(request, fixture, "benchmark")
-    return request.config.stash[session_key].benchmark(case.benchmark)
+    return request.config.stash[session_key].benchmark(_identifier(request, fixture, "benchmark"))
 
 
 @pytest.fixture
@@ -78,9 +78,9 @@ def brainscore_benchmark(request: pytest.FixtureRequest) -> Any:
 @pytest.fixture
 def brainscore_result(request: pytest.FixtureRequest) -> Score:
     """The Score of this test's pair, computed once per session; an incompatible pair skips the test."""
-    case = _case(request, "brainscore_result", "model")
-    _case(request, "brainscore_result", "benchmark")
-    return score_for_item(request.node, case.model, case.benchmark)
+    model = _identifier(request, "brainscore_result", "model")
+    benchmark = _identifier(request, "brainscore_result", "benchmark")
+    return score_for_item(request.node, model, benchmark)
 
 
 @pytest.fixture

@@ -11,13 +11,29 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .marker import BrainscoreCase
-from .records import ScoreRecord
+from .options import BrainscoreOptions, Option
+from .records import Comparison, ScoreRecord
 from .session import is_incompatible, session_key
 
 if TYPE_CHECKING:
+    from _pytest.outcomes import Skipped  # pytest.skip.Exception
+
     from brainscore_core import Score
 
-__all__ = ["gate", "has_records", "records_key", "score_for_item", "skip_incompatible", "take_records"]
+__all__ = [
+    "OPTIONS",
+    "check_options",
+    "gate",
+    "has_records",
+    "records_key",
+    "score_for_item",
+    "skip_incompatible",
+    "take_records",
+]
+
+OPTIONS = (
+    Option("min-score", "float", "Minimum ceiled score for generated items and markers without min_score.", "SCORE"),
+)
 
 records_key = pytest.StashKey[list[ScoreRecord]]()
 
@@ -38,7 +54,7 @@ def take_records(item: pytest.Item) -> list[ScoreRecord]:
     return records
 
 
-def skip_incompatible(item: pytest.Item, model: str, benchmark: str, error: BaseException) -> pytest.skip.Exception:
+def skip_incompatible(item: pytest.Item, model: str, benchmark: str, error: BaseException) -> Skipped:
     """Record the pair as skipped and return the skip to raise (reported at the test's location)."""
     if not any(record.pair == (model, benchmark) for record in _records(item)):
         _remember(item, ScoreRecord(item.nodeid, model, benchmark, skipped=str(error)))
@@ -60,7 +76,7 @@ def score_for_item(item: pytest.Item, model: str, benchmark: str) -> Score:
     if not any(record.pair == (model, benchmark) for record in _records(item)):
         record = ScoreRecord.from_score(item.nodeid, model, benchmark, score)
         if session.baseline is not None:
-            record.baseline = session.baseline.compare(record, session.options.tolerance).to_dict()
+            record.baseline = session.baseline.compare(record, session.options.tolerance)
         _remember(item, record)
     return score
 
@@ -95,19 +111,26 @@ def gate(item: pytest.Item, case: BrainscoreCase | None) -> None:
             continue
         if record.threshold_violations:
             problems.append(f"{record.title()}: {'; '.join(record.threshold_violations)} [{record.numbers()}]")
-        if record.regressed and not options.update_baseline:
-            problems.append(_regression_message(record))
+        if record.baseline is not None and record.regressed and not options.update_baseline:
+            problems.append(_regression_message(record, record.baseline))
     if problems:
         pytest.fail("brainscore: " + " | ".join(problems), pytrace=False)
 
 
-def _regression_message(record: ScoreRecord) -> str:
-    baseline = record.baseline or {}
-    if baseline.get("delta") is None:
-        return f"{record.title()}: regressed, the score is not a number (baseline {baseline['baseline_score']:.4f})"
+def _regression_message(record: ScoreRecord, baseline: Comparison) -> str:
+    if baseline.delta is None:
+        return f"{record.title()}: regressed, the score is not a number (baseline {baseline.baseline_score:.4f})"
     return (
-        f"{record.title()}: regressed, score dropped {-baseline['delta']:.4f} below the baseline "
-        f"{baseline['baseline_score']:.4f} (error {baseline.get('baseline_error') or 0:.4f}), more than the allowed "
-        f"{baseline['allowed']:.4f} = max(tolerance {baseline['tolerance']:.4f}, 2 x combined error "
-        f"{baseline['combined_error']:.4f}) [{record.numbers()}]"
+        f"{record.title()}: regressed, score dropped {-baseline.delta:.4f} below the baseline "
+        f"{baseline.baseline_score:.4f} (error {baseline.baseline_error or 0:.4f}), more than the allowed "
+        f"{baseline.allowed:.4f} = max(tolerance {baseline.tolerance:.4f}, 2 x combined error "
+        f"{baseline.combined_error:.4f}) [{record.numbers()}]"
     )
+
+
+def check_options(options: BrainscoreOptions) -> None:
+    """Refuse a ``--brainscore-min-score`` outside the range of ceiled scores."""
+    if options.min_score is not None and not 0.0 <= options.min_score <= 1.0:
+        raise pytest.UsageError(
+            f"--brainscore-min-score={options.min_score:g} is outside the range of ceiled scores [0, 1]."
+        )

@@ -7,6 +7,9 @@ plugin adds one item per (model, benchmark) pair; each scores the pair and appli
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import pytest
 
 from .gate import gate
@@ -20,7 +23,7 @@ __all__ = ["BrainscoreItem", "generated_items", "uses_plugin"]
 class BrainscoreItem(pytest.Item):
     """Scores one pair and applies the gate; named ``brainscore[<model>-<benchmark>]``."""
 
-    def __init__(self, *, case: BrainscoreCase, **kwargs) -> None:
+    def __init__(self, *, case: BrainscoreCase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.brainscore_case = case
         self.add_marker(MARKER)
@@ -28,7 +31,7 @@ class BrainscoreItem(pytest.Item):
     def runtest(self) -> None:
         gate(self, self.brainscore_case)
 
-    def reportinfo(self) -> tuple[object, int, str]:
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
         return self.path, 0, f"brainscore: {self.brainscore_case.model} on {self.brainscore_case.benchmark}"
 
 

@@ -11,18 +11,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from .coexistence import is_ours, route_benchmark_fixture
-from .options import BrainscoreOptions, split_identifiers
+from .options import BrainscoreOptions, Option, split_identifiers
 from .records import Thresholds
 from .session import BrainscoreSession, SelectionError, is_brainscore_error
+
+if TYPE_CHECKING:
+    from _pytest.outcomes import Failed  # pytest.fail.Exception
 
 __all__ = [
     "DEFAULT_RAW_RANGE",
     "MARKER",
+    "OPTIONS",
     "PAIR_FIXTURES",
     "BrainscoreCase",
     "MarkerSpec",
@@ -33,6 +37,11 @@ __all__ = [
     "raise_deferred_error",
 ]
 
+#: The selection options, for tests whose marker names no model or benchmark (and for generated items).
+OPTIONS = (
+    Option("model", "list", "Model identifier(s) or glob(s) for tests whose marker names none (repeatable).", "ID"),
+    Option("benchmark", "list", "Benchmark identifier(s) or glob(s), likewise (repeatable, comma lists).", "ID"),
+)
 MARKER = "brainscore"
 MARKER_KWARGS = ("model", "benchmark", "min_score", "max_score", "min_raw")
 #: The fixtures that need a (model, benchmark) pair from the marker or the command line.
@@ -72,7 +81,7 @@ class BrainscoreCase:
         return "-".join(part for part in (self.model, self.benchmark) if part)
 
 
-def _usage_error(where: str, message: str) -> pytest.fail.Exception:
+def _usage_error(where: str, message: str) -> Failed:
     return pytest.fail.Exception(f"brainscore marker on {where}: {message}", pytrace=False)
 
 
@@ -163,8 +172,9 @@ def parametrize(metafunc: pytest.Metafunc, session: BrainscoreSession) -> None:
         session.defer_error(where, error)
     except Exception as error:  # noqa: BLE001 - kept for the test's set-up, never swallowed
         if is_brainscore_error(error):  # says what is wrong: one line naming the test
-            error = pytest.fail.Exception(f"{where}: {error}", pytrace=False)
-        session.defer_error(where, error)  # anything else is raised with its own traceback
+            session.defer_error(where, pytest.fail.Exception(f"{where}: {error}", pytrace=False))
+        else:  # anything else is raised with its own traceback
+            session.defer_error(where, error)
     else:
         metafunc.parametrize("brainscore_case", [_param(case, metafunc.config) for case in cases])
 
@@ -204,13 +214,15 @@ def _cases(
                 f"(ini key brainscore_{kind}).",
             )
     try:
-        models = session.expand("model", model_patterns, where) if needs_model else [None]
-        benchmarks = session.expand("benchmark", benchmark_patterns, where) if needs_benchmark else [None]
+        models: list[str | None] = [*session.expand("model", model_patterns, where)] if needs_model else [None]
+        benchmarks: list[str | None] = (
+            [*session.expand("benchmark", benchmark_patterns, where)] if needs_benchmark else [None]
+        )
     except SelectionError as error:
         raise pytest.fail.Exception(str(error), pytrace=False) from None
     thresholds = _effective_thresholds(spec.thresholds, options, where) if gated else Thresholds()
     if thresholds.min_raw is not None:
-        for benchmark in benchmarks:
+        for benchmark in filter(None, benchmarks):
             _number(thresholds.min_raw, "min_raw", where, _raw_range(session, benchmark), f"{benchmark}'s raw scores")
     return [BrainscoreCase(model, benchmark, thresholds, gated) for model in models for benchmark in benchmarks]
 
@@ -227,7 +239,7 @@ def _effective_thresholds(marked: Thresholds, options: BrainscoreOptions, where:
     if marked.min_score is not None or options.min_score is None:
         return marked
     thresholds = Thresholds(options.min_score, marked.max_score, marked.min_raw)
-    if thresholds.max_score is not None and thresholds.min_score > thresholds.max_score:
+    if marked.max_score is not None and options.min_score > marked.max_score:
         raise _usage_error(
             where,
             f"--brainscore-min-score={options.min_score:g} is greater than the marker's "

@@ -1,5 +1,8 @@
 """Command-line options and ini keys, resolved once per session: command line > ini > default.
 
+The mechanism only: each feature module declares its own options (``OPTIONS``, a tuple of :class:`Option`) and
+checks its own combinations; ``plugin.py`` registers them all, in one order.
+
 Every option ``--brainscore-<name>`` has an ini key ``brainscore_<name>`` (dashes become underscores). A
 ``brainscore`` marker's own keyword arguments take precedence over both (see :mod:`pytest_brainscore.marker`).
 This module imports nothing heavy: resolving options must not slow down unrelated test suites.
@@ -10,57 +13,67 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import pytest
 
-__all__ = ["DEFAULT_TOLERANCE", "BrainscoreOptions", "add_options", "resolve_options", "split_identifiers"]
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "BrainscoreOptions",
+    "Option",
+    "add_options",
+    "flag",
+    "key",
+    "resolve_options",
+    "split_identifiers",
+]
 
 DEFAULT_TOLERANCE = 0.01
 _GROUP = "brainscore"
 
 
+OptionKind = Literal["list", "paths", "path", "float", "string", "flag"]
+
+
 @dataclass(frozen=True)
-class _Option:
+class Option:
+    """One ``--brainscore-<name>`` option and its ini key, declared by the feature module that reads it."""
+
     name: str  #: the part after ``--brainscore-``
-    kind: str  #: "list", "paths", "path", "float", "string" or "flag"
+    kind: OptionKind
     help: str
     metavar: str | None = None
 
     @property
     def flag(self) -> str:
-        return f"--brainscore-{self.name}"
+        return flag(self.name)
 
     @property
     def key(self) -> str:
         """Both the argparse destination and the ini key."""
-        return "brainscore_" + self.name.replace("-", "_")
+        return key(self.name)
 
 
-_OPTIONS = (
-    _Option("model", "list", "Model identifier(s) or glob(s) for tests whose marker names none (repeatable).", "ID"),
-    _Option("benchmark", "list", "Benchmark identifier(s) or glob(s), likewise (repeatable, comma lists).", "ID"),
-    _Option("min-score", "float", "Minimum ceiled score for generated items and markers without min_score.", "SCORE"),
-    _Option("plugins", "paths", "Extra Brain-Score plugin directories (models/, benchmarks/, ...) to discover.", "DIR"),
-    _Option("cache-dir", "path", "Root of the on-disk cache (activations, ceilings); default $BRAINSCORE_HOME.", "DIR"),
-    _Option("no-cache", "flag", "Neither read nor write the on-disk cache."),
-    _Option("device", "string", "Torch device for models, e.g. cpu or cuda:0 (default: CUDA when present).", "DEVICE"),
-    _Option("list", "flag", "List the registered models and benchmarks (filtered by the selection), then exit."),
-    _Option("baseline", "path", "JSON file of committed scores to compare with (the CI gate).", "PATH"),
-    _Option(
-        "tolerance",
-        "float",
-        f"Allowed drop below the baseline, absolute (default {DEFAULT_TOLERANCE}); widened to twice the combined "
-        "error of the two measurements when that is larger.",
-        "DELTA",
-    ),
-    _Option("update-baseline", "flag", "Merge this session's scores into the --brainscore-baseline file."),
-    _Option("report", "path", "Write every score of the session, with versions, to this JSON file.", "PATH"),
-)
+def flag(name: str) -> str:
+    """``--brainscore-<name>``."""
+    return f"--brainscore-{name}"
 
-_INI_TYPES = {"list": "linelist", "paths": "paths", "path": "string", "float": "string", "string": "string"}
+
+def key(name: str) -> str:
+    """The argparse destination and ini key of ``--brainscore-<name>``: ``brainscore_<name>``."""
+    return "brainscore_" + name.replace("-", "_")
+
+
+_INI_TYPES: dict[OptionKind, Literal["linelist", "paths", "string"]] = {
+    "list": "linelist",
+    "paths": "paths",
+    "path": "string",
+    "float": "string",  # addini(type="float") exists only since pytest 8.4; the floor is pytest 8.0
+    "string": "string",
+}
 
 
 @dataclass(frozen=True)
@@ -103,10 +116,10 @@ class BrainscoreOptions:
         return "brainscore: " + ", ".join(parts)
 
 
-def add_options(parser: pytest.Parser) -> None:
-    """Register every ``--brainscore-*`` option and its ini key."""
+def add_options(parser: pytest.Parser, options: Iterable[Option]) -> None:
+    """Register the ``--brainscore-*`` options (each feature module's, in the order given) and their ini keys."""
     group = parser.getgroup(_GROUP, "model-brain alignment (pytest-brainscore)")
-    for option in _OPTIONS:
+    for option in options:
         if option.kind == "flag":
             group.addoption(option.flag, dest=option.key, action="store_true", default=None, help=option.help)
             parser.addini(option.key, option.help, type="bool", default=False)
@@ -132,10 +145,10 @@ def _ini_base(config: pytest.Config) -> Path:
     return config.inipath.parent if config.inipath else config.invocation_params.dir
 
 
-def _float(config: pytest.Config, option: _Option) -> float | None:
-    value, source = config.getoption(option.key), option.flag
+def _float(config: pytest.Config, name: str) -> float | None:
+    value, source = config.getoption(key(name)), flag(name)
     if value is None:
-        value, source = config.getini(option.key) or None, f"ini key {option.key}"
+        value, source = config.getini(key(name)) or None, f"ini key {key(name)}"
     if value is None:
         return None
     try:
@@ -147,35 +160,40 @@ def _float(config: pytest.Config, option: _Option) -> float | None:
     return number
 
 
-def _path(config: pytest.Config, option: _Option) -> Path | None:
-    value = config.getoption(option.key)
+def _path(config: pytest.Config, name: str) -> Path | None:
+    value = config.getoption(key(name))
     if value is not None:
         return (config.invocation_params.dir / Path(value).expanduser()).resolve()
-    value = config.getini(option.key)
+    value = config.getini(key(name))
     return (_ini_base(config) / Path(value).expanduser()).resolve() if value else None
 
 
-def _flag(config: pytest.Config, option: _Option) -> bool:
-    value = config.getoption(option.key)
-    return bool(config.getini(option.key)) if value is None else bool(value)
+def _flag(config: pytest.Config, name: str) -> bool:
+    value = config.getoption(key(name))
+    return bool(config.getini(key(name))) if value is None else bool(value)
 
 
-def _list(config: pytest.Config, option: _Option) -> tuple[tuple[str, ...], bool]:
-    value = config.getoption(option.key)
+def _string(config: pytest.Config, name: str) -> str | None:
+    value = config.getoption(key(name)) or config.getini(key(name))
+    return str(value) if value else None
+
+
+def _list(config: pytest.Config, name: str) -> tuple[tuple[str, ...], bool]:
+    value = config.getoption(key(name))
     if value is not None:
         return split_identifiers(value), True
-    return split_identifiers(config.getini(option.key)), False
+    return split_identifiers(config.getini(key(name))), False
 
 
-def _plugin_paths(config: pytest.Config, option: _Option) -> tuple[Path, ...]:
-    value = config.getoption(option.key)
+def _plugin_paths(config: pytest.Config, name: str) -> tuple[Path, ...]:
+    value = config.getoption(key(name))
     if value is not None:
         parts = [p for v in value for p in re.split(rf"[,{re.escape(os.pathsep)}]", v) if p.strip()]
         paths = [(config.invocation_params.dir / Path(p.strip()).expanduser()).resolve() for p in parts]
-        source = option.flag
+        source = flag(name)
     else:
-        paths = [Path(p).resolve() for p in config.getini(option.key)]
-        source = f"ini key {option.key}"
+        paths = [Path(p).resolve() for p in config.getini(key(name))]
+        source = f"ini key {key(name)}"
     for path in paths:
         if not path.is_dir():
             raise pytest.UsageError(f"{source}: plugin directory {path} does not exist or is not a directory.")
@@ -183,45 +201,25 @@ def _plugin_paths(config: pytest.Config, option: _Option) -> tuple[Path, ...]:
 
 
 def resolve_options(config: pytest.Config) -> BrainscoreOptions:
-    """Read and validate the options; inconsistent ones raise :class:`pytest.UsageError`."""
-    spec = {option.name: option for option in _OPTIONS}
-    models, models_on_cli = _list(config, spec["model"])
-    benchmarks, benchmarks_on_cli = _list(config, spec["benchmark"])
-    device_value: Any = config.getoption(spec["device"].key) or config.getini(spec["device"].key) or None
-    tolerance = _float(config, spec["tolerance"])
-    options = BrainscoreOptions(
+    """Read the options (command line > ini > default); a value that cannot be read raises :class:`pytest.UsageError`.
+
+    Whether the values fit together is each feature's check (see ``plugin.resolve``).
+    """
+    models, models_on_cli = _list(config, "model")
+    benchmarks, benchmarks_on_cli = _list(config, "benchmark")
+    tolerance = _float(config, "tolerance")
+    return BrainscoreOptions(
         models=models,
         benchmarks=benchmarks,
         selection_on_command_line=models_on_cli or benchmarks_on_cli,
-        min_score=_float(config, spec["min-score"]),
-        plugins=_plugin_paths(config, spec["plugins"]),
-        cache_dir=_path(config, spec["cache-dir"]),
-        no_cache=_flag(config, spec["no-cache"]),
-        device=device_value,
-        list=_flag(config, spec["list"]),
-        baseline=_path(config, spec["baseline"]),
+        min_score=_float(config, "min-score"),
+        plugins=_plugin_paths(config, "plugins"),
+        cache_dir=_path(config, "cache-dir"),
+        no_cache=_flag(config, "no-cache"),
+        device=_string(config, "device"),
+        list=_flag(config, "list"),
+        baseline=_path(config, "baseline"),
         tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance,
-        update_baseline=_flag(config, spec["update-baseline"]),
-        report=_path(config, spec["report"]),
+        update_baseline=_flag(config, "update-baseline"),
+        report=_path(config, "report"),
     )
-    _validate(options)
-    return options
-
-
-def _validate(options: BrainscoreOptions) -> None:
-    if options.min_score is not None and not 0.0 <= options.min_score <= 1.0:
-        raise pytest.UsageError(
-            f"--brainscore-min-score={options.min_score:g} is outside the range of ceiled scores [0, 1]."
-        )
-    if options.tolerance < 0:
-        raise pytest.UsageError(f"--brainscore-tolerance={options.tolerance:g} must be zero or positive.")
-    if options.update_baseline and options.baseline is None:
-        raise pytest.UsageError(
-            "--brainscore-update-baseline needs a file to write: add --brainscore-baseline=PATH "
-            "(or the ini key brainscore_baseline)."
-        )
-    if options.baseline is not None and not options.update_baseline and not options.baseline.is_file():
-        raise pytest.UsageError(
-            f"Baseline file {options.baseline} does not exist. Create it with "
-            f"--brainscore-baseline={options.baseline} --brainscore-update-baseline."
-        )

@@ -1,4 +1,17 @@
-"""pytest11 entry point of pytest-brainscore: the hooks, each delegating to the module that does the job.
+"""pytest11 entry point of pytest-brainscore: wires the feature modules, each of which owns its options, its
+plugin object, its part of the summary and its files (as pytest's ``cacheprovider`` and ``junitxml`` do).
+
+=================  ==============================================================================================
+feature            module
+=================  ==============================================================================================
+selection, marker  :mod:`~pytest_brainscore.marker` (``--brainscore-model/-benchmark``), :mod:`.items`, :mod:`.listing`
+scoring, fixtures  :mod:`~pytest_brainscore.session` (plugins, cache, device), :mod:`.fixtures`, :mod:`.resources`
+gate               :mod:`~pytest_brainscore.gate` (``--brainscore-min-score``), :mod:`.records`
+baseline           :mod:`~pytest_brainscore.baselines` (``BaselinePlugin``, the baseline file)
+report             :mod:`~pytest_brainscore.reporting` (``ReportPlugin``, the JSON file)
+summary, xdist     :mod:`~pytest_brainscore.controller` (``BrainscoreController``; records cross xdist as dicts)
+pytest-benchmark   :mod:`~pytest_brainscore.coexistence`
+=================  ==============================================================================================
 
 Importing this module (and so every pytest run) stays light: brainscore_core, xarray and torch are imported
 only once a test, an option or ``--brainscore-list`` needs them.
@@ -6,11 +19,13 @@ only once a test, an option or ``--brainscore-list`` needs them.
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from typing import Any
+
 import pytest
 
-from . import coexistence, gate, listing, marker, options, resources
-from .baselines import Baseline, BaselineError
-from .controller import BrainscoreController
+from . import baselines, coexistence, controller, gate, listing, marker, reporting, resources, session
+from .controller import BrainscoreController, RecordBook
 from .fixtures import (
     benchmark,
     brain_model,
@@ -20,8 +35,8 @@ from .fixtures import (
     brainscore_score,
 )
 from .items import BrainscoreItem, generated_items, uses_plugin
-from .reporting import attach_records
-from .session import BrainscoreSession, is_brainscore_error, is_incompatible, session_key
+from .options import BrainscoreOptions, add_options, resolve_options
+from .session import BrainscoreSession, is_incompatible, session_key
 
 __all__ = [
     "benchmark",
@@ -37,62 +52,82 @@ __all__ = [
 # conftest or test module can import the helpers (none of the imports above does); registering imports nothing.
 pytest.register_assert_rewrite("brainscore_core.testing")
 
-CONTROLLER_NAME = "brainscore-controller"
+CONTROLLER_NAME = controller.NAME
 PYTEST_BENCHMARK = "benchmark"  #: pytest-benchmark's plugin name
+#: Every feature's options, in the order of ``pytest --help``.
+OPTIONS = (
+    *marker.OPTIONS,
+    *gate.OPTIONS,
+    *session.OPTIONS,
+    *listing.OPTIONS,
+    *baselines.OPTIONS,
+    *reporting.OPTIONS,
+)
 
 
 def _session(config: pytest.Config) -> BrainscoreSession:
     return config.stash[session_key]
 
 
+def is_controller(config: pytest.Config) -> bool:
+    """Whether this process reports: not a pytest-xdist worker (a worker has ``config.workerinput``)."""
+    return not hasattr(config, "workerinput")
+
+
+def resolve(config: pytest.Config) -> BrainscoreOptions:
+    """The session's options, each feature having checked its own."""
+    options = resolve_options(config)
+    gate.check_options(options)
+    baselines.check_options(options)
+    return options
+
+
+def _register(config: pytest.Config, plugin: object, name: str) -> None:
+    """Register a plugin object for this session; pytest unregisters it when it cleans up ``config``."""
+    config.pluginmanager.register(plugin, name)
+    config.add_cleanup(lambda: config.pluginmanager.unregister(plugin))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    options.add_options(parser)
+    add_options(parser, OPTIONS)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
-    if not (config.getoption("brainscore_list") or config.getini("brainscore_list")):
-        return None
-    session = BrainscoreSession(options.resolve_options(config))
-    try:
-        listing.print_listing(session)
-    except Exception as error:
-        if is_brainscore_error(error):  # e.g. a BRAINSCORE_PLUGINS_PATH entry that is not a directory
-            raise pytest.UsageError(str(error)) from None
-        raise
-    finally:
-        session.close()
-    return 0
+    if config.option.help or not (config.getoption("brainscore_list") or config.getini("brainscore_list")):
+        return None  # --help wins, as it does over --cache-show
+    return listing.list_and_exit(config, resolve(config))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for line in resources.MARKER_LINES:
         config.addinivalue_line("markers", line)
-    resolved = options.resolve_options(config)
-    baseline = None
-    if resolved.baseline is not None and resolved.baseline.is_file():
-        try:
-            baseline = Baseline.load(resolved.baseline)
-        except BaselineError as error:
-            raise pytest.UsageError(str(error)) from None
-    elif resolved.update_baseline:
-        baseline = Baseline()
-    config.stash[session_key] = BrainscoreSession(resolved, baseline)
-    if not hasattr(config, "workerinput"):  # an xdist worker leaves reporting to the controller
-        config.pluginmanager.register(BrainscoreController(resolved), CONTROLLER_NAME)
+    options = resolve(config)
+    baseline = baselines.load_for_session(options)
+    brainscore = BrainscoreSession(options, baseline)
+    config.stash[session_key] = brainscore
+    config.add_cleanup(brainscore.close)
+    if is_controller(config):  # an xdist worker leaves the summary, the baseline file and the report to it
+        _configure_controller(config, options, baseline is not None)
     pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
     if pytest_benchmark is not None:  # its `benchmark` fixture and ours (or a test module's), each to its tests
         for name, shield in coexistence.shield_plugins(pytest_benchmark).items():
-            config.pluginmanager.register(shield, name)
+            _register(config, shield, name)
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if session_key in config.stash:
-        config.stash[session_key].close()
-    for name in (CONTROLLER_NAME, *coexistence.shield_plugins()):
-        plugin = config.pluginmanager.get_plugin(name)
-        if plugin is not None:
-            config.pluginmanager.unregister(plugin)
+def _configure_controller(config: pytest.Config, options: BrainscoreOptions, uses_baseline: bool) -> None:
+    book = RecordBook()
+    parts: list[controller.SummaryPart] = []
+    baseline_plugin = None
+    if uses_baseline:
+        baseline_plugin = baselines.BaselinePlugin(options, book.records)
+        _register(config, baseline_plugin, baselines.PLUGIN_NAME)
+        parts.append(baseline_plugin)
+    if options.report is not None:
+        report_plugin = reporting.ReportPlugin(options.report, options, book, baseline_plugin)
+        _register(config, report_plugin, reporting.PLUGIN_NAME)
+        parts.append(report_plugin)
+    _register(config, BrainscoreController(book, parts), CONTROLLER_NAME)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -116,7 +151,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item):
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     case = marker.case_of(item)
     if case is None and not gate.has_records(item) and "brainscore_score" not in getattr(item, "fixturenames", ()):
         return (yield)
@@ -132,11 +167,33 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     # Records go on the report that ends the test: the call, or a setup that did not pass.
     if gate.has_records(item) and (report.when != "setup" or report.outcome != "passed"):
         records = gate.take_records(item)
         if records:
-            attach_records(report, records)
+            controller.attach_records(report, records)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_report_to_serializable(
+    config: pytest.Config, report: pytest.CollectReport | pytest.TestReport
+) -> Generator[None, dict[str, Any] | None, dict[str, Any] | None]:
+    data = yield  # pytest's own serialisation copies the report's attributes, our records among them
+    if data is not None:
+        controller.records_to_serializable(data)
+    return data
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_report_from_serializable(
+    config: pytest.Config, data: dict[str, Any]
+) -> Generator[None, pytest.CollectReport | pytest.TestReport | None, pytest.CollectReport | pytest.TestReport | None]:
+    report = yield
+    if report is not None:
+        controller.records_from_serializable(report)
     return report

@@ -1,15 +1,38 @@
-"""One scored (model, benchmark) pair of one test, as plain data that travels from xdist workers to the controller."""
+"""One scored (model, benchmark) pair of one test, typed inside a process.
+
+A :class:`ScoreRecord` (with its :class:`Comparison` to the baseline) stays a typed object from the test that
+scores it to the controller's summary; it becomes a dict only where it leaves the process, at the pytest-xdist
+boundary (:meth:`ScoreRecord.to_dict` / :meth:`ScoreRecord.from_dict`) and in the JSON report.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-__all__ = ["STATUS_ORDER", "ScoreRecord", "Thresholds", "format_number"]
+__all__ = [
+    "BASELINE_STATUSES",
+    "STATUS_ORDER",
+    "BaselineStatus",
+    "Comparison",
+    "Outcome",
+    "RecordStatus",
+    "ScoreRecord",
+    "Thresholds",
+    "format_number",
+]
 
-#: Summary order: regressions first, then threshold failures, other failures, passes, skips.
-STATUS_ORDER = {"regression": 0, "failed": 1, "error": 2, "passed": 3, "skipped": 4}
+#: How a score compares with its baseline entry.
+BaselineStatus = Literal["unchanged", "regression", "improvement", "new", "incomparable"]
+BASELINE_STATUSES: tuple[BaselineStatus, ...] = get_args(BaselineStatus)
+#: A record's verdict in the summary and the JSON report.
+RecordStatus = Literal["regression", "failed", "passed", "skipped"]
+#: The outcome of the test that scored the pair (``TestReport.outcome``).
+Outcome = Literal["passed", "failed", "skipped"]
+
+#: Summary order: regressions first, then failures (threshold or otherwise), passes, skips.
+STATUS_ORDER: dict[RecordStatus, int] = {"regression": 0, "failed": 1, "passed": 2, "skipped": 3}
 
 
 def format_number(value: float | None, signed: bool = False) -> str:
@@ -31,7 +54,7 @@ class Thresholds:
 
     def violations(self, score: float | None, raw: float | None) -> list[str]:
         """One phrase per violated bound, saying by how much (NaN or missing numbers violate every bound)."""
-        found = []
+        found: list[str] = []
         checks = (("min_score", "score", score, 1), ("max_score", "score", score, -1), ("min_raw", "raw", raw, 1))
         for name, label, value, direction in checks:
             bound = getattr(self, name)
@@ -43,6 +66,33 @@ class Thresholds:
                 side = "below" if direction > 0 else "above"
                 found.append(f"{label} {value:.4f} is {side} {name}={bound:g} by {abs(value - bound):.4f}")
         return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a score compares with its baseline entry."""
+
+    status: BaselineStatus
+    baseline_score: float | None = None
+    baseline_error: float | None = None  #: on the score's (ceiled) scale, as compared
+    baseline_version: str | int | None = None
+    delta: float | None = None  #: score - baseline score
+    allowed: float | None = None  #: max(tolerance, 2 x combined error)
+    combined_error: float | None = None
+    tolerance: float | None = None
+
+    def describe(self) -> str:
+        """A short phrase for the summary's gate column."""
+        if self.status == "new":
+            return "baseline: new"
+        if self.status == "incomparable":
+            return f"baseline: incomparable (was v{self.baseline_version})"
+        delta = "nan" if self.delta is None else f"{self.delta:+.4f}"
+        label = {"regression": "REGRESSION", "improvement": "improved"}.get(self.status, "ok")
+        return f"baseline {delta} {label} (allowed {self.allowed:.4f})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass
@@ -62,9 +112,9 @@ class ScoreRecord:
     cache: str = "-"
     thresholds: dict[str, float] = field(default_factory=dict)
     threshold_violations: list[str] = field(default_factory=list)
-    baseline: dict[str, Any] | None = None  #: a :class:`~pytest_brainscore.baselines.Comparison` as a dict
+    baseline: Comparison | None = None  #: how the score compares with the baseline (None without one)
     skipped: str | None = None  #: the reason when the model cannot run the benchmark
-    outcome: str | None = None  #: the test's outcome ("passed", "failed", "skipped")
+    outcome: Outcome | None = None  #: the outcome of the test that scored the pair
     attrs: dict[str, Any] = field(default_factory=dict)  #: the Score's scalar attrs
 
     @classmethod
@@ -96,18 +146,16 @@ class ScoreRecord:
 
     @property
     def regressed(self) -> bool:
-        return bool(self.baseline) and self.baseline.get("status") == "regression"
+        return self.baseline is not None and self.baseline.status == "regression"
 
     @property
-    def status(self) -> str:
-        """regression, failed, error, passed or skipped (see :data:`STATUS_ORDER`)."""
+    def status(self) -> RecordStatus:
+        """regression, failed, passed or skipped (see :data:`STATUS_ORDER`)."""
         if self.skipped is not None:
             return "skipped"
         if self.regressed:
             return "regression"
-        if self.threshold_violations:
-            return "failed"
-        if self.outcome in ("failed", "error"):
+        if self.threshold_violations or self.outcome == "failed":
             return "failed"
         return "passed"
 
@@ -155,18 +203,23 @@ class ScoreRecord:
             ("brainscore_seconds", self.seconds),
             ("brainscore_cache", self.cache),
         ]
-        if self.baseline:
-            properties.append(("brainscore_baseline_status", self.baseline["status"]))
-            if self.baseline.get("delta") is not None:
-                properties.append(("brainscore_baseline_delta", self.baseline["delta"]))
+        if self.baseline is not None:
+            properties.append(("brainscore_baseline_status", self.baseline.status))
+            if self.baseline.delta is not None:
+                properties.append(("brainscore_baseline_delta", self.baseline.delta))
         return properties
 
     def to_dict(self) -> dict[str, Any]:
+        """The record as JSON-able data (the comparison as a nested dict), for xdist and the JSON report."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> ScoreRecord:
-        return cls(**payload)
+        """The record :meth:`to_dict` gave (on the other side of the xdist boundary)."""
+        values = dict(payload)
+        if isinstance(values.get("baseline"), dict):
+            values["baseline"] = Comparison(**values["baseline"])
+        return cls(**values)
 
 
 def _finite_or_none(value: Any) -> float | None:

@@ -6,20 +6,38 @@ that never touches the plugin pays nothing for it.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .baselines import Baseline
-from .options import BrainscoreOptions
+from .options import BrainscoreOptions, Option
 
 if TYPE_CHECKING:
     from brainscore_core import Score
     from brainscore_core.errors import UnknownIdentifierError
 
-__all__ = ["BrainscoreSession", "SelectionError", "is_brainscore_error", "is_incompatible", "session_key"]
+    from .baselines import Baseline
+
+__all__ = [
+    "OPTIONS",
+    "BrainscoreSession",
+    "SelectionError",
+    "is_brainscore_error",
+    "is_incompatible",
+    "session_key",
+]
+
+#: The scoring options: where plugins and the cache are, and the device.
+OPTIONS = (
+    Option("plugins", "paths", "Extra Brain-Score plugin directories (models/, benchmarks/, ...) to discover.", "DIR"),
+    Option("cache-dir", "path", "Root of the on-disk cache (activations, ceilings); default $BRAINSCORE_HOME.", "DIR"),
+    Option("no-cache", "flag", "Neither read nor write the on-disk cache."),
+    Option("device", "string", "Torch device for models, e.g. cpu or cuda:0 (default: CUDA when present).", "DEVICE"),
+)
 
 
 class SelectionError(Exception):
@@ -33,22 +51,22 @@ class BrainscoreSession:
         self.options = options
         self.baseline = baseline  #: the committed scores to compare with (None without --brainscore-baseline)
         self._core: Any = None
-        self._settings_override: Any = None
+        self._settings = contextlib.ExitStack()  # the brainscore_core settings override, undone by close()
         self._models: dict[str, Any] = {}
         self._benchmarks: dict[str, Any] = {}
-        self._scores: dict[tuple[str, str], Any] = {}  # a Score, or the exception scoring raised
-        self._deferred_errors: dict[str, tuple[Exception, Any]] = {}  # definition node id -> (error, traceback)
+        self._scores: dict[tuple[str, str], Score] = {}
+        self._failures: dict[tuple[str, str], _Raised] = {}  # what scoring a pair raised, re-raised to each test
+        self._deferred_errors: dict[str, _Raised] = {}  # definition node id -> the selection error
 
     # --- selection errors, raised when the test is set up ----------------------------------------------------
-    def defer_error(self, definition: str, error: Exception) -> None:
+    def defer_error(self, definition: str, error: BaseException) -> None:
         """Keep the selection error of the test defined at node id ``definition`` for its set-up."""
-        self._deferred_errors[definition] = (error, error.__traceback__)
+        self._deferred_errors[definition] = _Raised(error)
 
     def raise_deferred_error(self, definition: str) -> None:
         """Raise the selection error kept for ``definition`` (with its original traceback), if any."""
         if definition in self._deferred_errors:
-            error, traceback = self._deferred_errors[definition]
-            raise error.with_traceback(traceback)
+            self._deferred_errors[definition].reraise()
 
     # --- brainscore_core -------------------------------------------------------------------------------
     def core(self) -> Any:
@@ -68,16 +86,13 @@ class BrainscoreSession:
             if self.options.device:
                 changes["device"] = self.options.device
             if changes:
-                self._settings_override = configure(**changes)
-                self._settings_override.__enter__()
+                self._settings.enter_context(configure(**changes))
             self._core = brainscore_core
         return self._core
 
     def close(self) -> None:
-        """Restore the brainscore_core settings that were in force before the session."""
-        if self._settings_override is not None:
-            self._settings_override.__exit__(None, None, None)
-            self._settings_override = None
+        """Restore the brainscore_core settings that were in force before the session (``config.add_cleanup``)."""
+        self._settings.close()
 
     # --- identifiers -----------------------------------------------------------------------------------
     def registry(self, kind: str) -> Any:
@@ -129,15 +144,29 @@ class BrainscoreSession:
         An :class:`~brainscore_core.IncompatibleModelError` propagates; callers turn it into a skip.
         """
         key = (model, benchmark)
-        if key not in self._scores:
+        if key not in self._scores and key not in self._failures:
             try:
                 self._scores[key] = self.core().score(self.model(model), self.benchmark(benchmark))
             except Exception as error:  # noqa: BLE001 - re-raised below, to every test of the pair
-                self._scores[key] = error
-        outcome = self._scores[key]
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
+                self._failures[key] = _Raised(error)
+        if key in self._failures:
+            self._failures[key].reraise()
+        return self._scores[key]
+
+
+class _Raised:
+    """An exception and the traceback it was first raised with, to raise again as it was.
+
+    Raising the same exception object again would add this module's frames to its traceback each time, so the
+    third test of a pair would show a longer traceback than the first.
+    """
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        self.traceback: TracebackType | None = error.__traceback__
+
+    def reraise(self) -> None:
+        raise self.error.with_traceback(self.traceback)
 
 
 def is_incompatible(error: BaseException) -> bool:

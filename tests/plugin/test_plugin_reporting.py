@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 from toy_expectations import TOY_CEILING, TOY_ERROR, TOY_LEVELS, toy_score
 
-from pytest_brainscore.records import ScoreRecord
-from pytest_brainscore.reporting import RecordBook
+from pytest_brainscore.controller import RecordBook
+from pytest_brainscore.records import Comparison, ScoreRecord
 
 V4, IT = "ToyLab2024.V4-mean", "ToyLab2024.IT-mean"
 SUITE = """
@@ -26,11 +26,11 @@ def test_unrelated():
 
 class _Report:
     def __init__(self, *records: ScoreRecord) -> None:
-        self.brainscore_records = [record.to_dict() for record in records]
+        self.brainscore_records = list(records)  # typed in the process (dicts only across the xdist boundary)
 
 
 def test_summary_rows_put_regressions_first_then_failures_then_passes_then_skips() -> None:
-    regression = {"status": "regression", "delta": -0.2, "allowed": 0.01, "baseline_score": 0.9}
+    regression = Comparison("regression", delta=-0.2, allowed=0.01, baseline_score=0.9)
     book = RecordBook()
     book.add(_Report(ScoreRecord("t::a", "m_pass", "b", score=0.9, outcome="passed")))
     book.add(_Report(ScoreRecord("t::b", "m_skip", "b", skipped="cannot record from IT", outcome="skipped")))
