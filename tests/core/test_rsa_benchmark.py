@@ -58,7 +58,7 @@ def test_score_is_the_mean_spearman_over_subjects_ceiled_by_ratio(stimuli):
     assert score.raw == pytest.approx(per_subject.mean(), abs=1e-12)
     assert score.raw_error == pytest.approx(per_subject.std() / np.sqrt(len(SUBJECTS)), abs=1e-12)
     assert score.ceiling == pytest.approx(float(ceiling), abs=1e-12)
-    assert score.error == pytest.approx(score.raw_error / score.ceiling, abs=1e-12)  # the error is ceiled like the score
+    assert score.error == pytest.approx(score.raw_error / score.ceiling, abs=1e-12)  # ceiled like the score
     assert score.unclipped == pytest.approx(score.raw / score.ceiling, abs=1e-12)
     assert float(score) == pytest.approx(min(max(score.raw / score.ceiling, 0.0), 1.0), abs=1e-12)
     assert score.attrs["ceiling_formula"] == "raw / ceiling"

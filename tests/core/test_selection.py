@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from _pytest._io import TerminalWriter  # what the listing writes with (pytest's own terminal writer)
 
 from brainscore_core.cli.demo import select_identifiers
 from brainscore_core.errors import UnknownIdentifierError
@@ -56,7 +57,9 @@ def test_the_pytest_session_selects_through_the_registry_with_its_own_message(se
 
 def test_brainscore_list_filters_by_the_same_selection(selection_models) -> None:
     out = io.StringIO()
-    print_listing(BrainscoreSession(BrainscoreOptions(models=("sel_beta", "sel_a*"), benchmarks=())), out=out)
+    print_listing(
+        BrainscoreSession(BrainscoreOptions(models=("sel_beta", "sel_a*"), benchmarks=())), TerminalWriter(out)
+    )
     assert out.getvalue().startswith("Models (2):\n  sel_alpha  Selection test models.\n  sel_beta   Selection")
     with pytest.raises(UnknownIdentifierError, match="'sel_zeta'"):
-        print_listing(BrainscoreSession(BrainscoreOptions(models=("sel_zeta",))), out=io.StringIO())
+        print_listing(BrainscoreSession(BrainscoreOptions(models=("sel_zeta",))), TerminalWriter(io.StringIO()))
