@@ -17,7 +17,9 @@ from brainscore_core.metrics.regression import (
     Ridge,
     RidgeCV,
     SplitData,
-    _factorise,
+)
+from brainscore_core.metrics.regression._factorisation import _factorise
+from brainscore_core.metrics.regression._ridgecv_scan import (
     _leave_one_out_losses,
     _low_rank_losses,
     _plausible_minima,
