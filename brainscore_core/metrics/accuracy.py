@@ -29,6 +29,7 @@ from ..assemblies import require_coords, validate_behavioral_assembly
 from ..errors import MetricInputError
 from ..score import Score
 from .base import Metric
+from .stats import standard_error
 
 __all__ = ["Accuracy", "ShapeBias", "correct_decisions", "shape_bias"]
 
@@ -134,7 +135,7 @@ class ShapeBias(Metric):
             per_subject = _bias(answers, shape, texture, subject)
             defined = per_subject[~np.isnan(per_subject)]
             human_bias = float(np.mean(defined)) if len(defined) else math.nan
-            error = float(np.std(defined) / math.sqrt(len(defined))) if len(defined) > 1 else math.nan
+            error = standard_error(defined)
             details = {"subject_shape_bias": xr.DataArray(per_subject, dims=("subject",), coords={"subject": subjects})}
         else:
             human_bias, error, details = float(_bias(answers, shape, texture)[0]), math.nan, {}

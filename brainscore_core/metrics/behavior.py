@@ -38,8 +38,8 @@ from scipy.special import ndtri
 from ..assemblies import require_coords, validate_behavioral_assembly
 from ..errors import MetricInputError
 from ..score import Score, clip_score
+from ._inputs import matched_stimulus_order
 from .base import Ceiling, Metric
-from .rsa import matched_stimulus_order
 
 __all__ = [
     "HumanTrials",
