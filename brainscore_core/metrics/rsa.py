@@ -423,7 +423,8 @@ class RSACeiling(Ceiling):
     2.4 keeps it as ``lower_bound_loo``). Error = std of the upper-bound values / sqrt(n).
 
     Takes the same targets as :class:`RSAMetric`. With a single subject no ceiling can be estimated and the
-    ceiling returns ``None`` (benchmarks then report the raw score; see :func:`brainscore_core.score.ceil_ratio`).
+    ceiling returns ``None`` (benchmarks then report the raw score; see
+    :func:`brainscore_core.benchmarks.normalisation.ceil_ratio`).
     """
 
     identifier = "rsa_ceiling"
