@@ -169,7 +169,8 @@ class Score:
         }
         if include_details:
             payload["details"] = {name: _array_to_dict(array) for name, array in self.details.items()}
-        return _nan_to_none(payload)
+        cleaned: dict[str, Any] = _nan_to_none(payload)
+        return cleaned
 
     def to_json(self, *, include_details: bool = True, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(include_details=include_details), indent=indent, allow_nan=False)

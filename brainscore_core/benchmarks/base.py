@@ -141,7 +141,7 @@ class NeuralBenchmark(Benchmark):
         self._assembly = assembly
         self.repetition_coord = repetition_coord
         self._stimuli = stimuli
-        self.region = region
+        self.region: str = region
         self.metric = metric
         self.ceiling_func = ceiling_func
         self.visual_degrees = visual_degrees

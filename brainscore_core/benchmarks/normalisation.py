@@ -61,7 +61,7 @@ def warn_if_ceiling_unreliable(ceiling: Score | None, benchmark: str | None = No
     """Warn (:class:`UnreliableCeilingWarning`) when ``ceiling`` is not reliably above zero (see
     :func:`ceiling_unreliability`); called whenever a score is ceiled."""
     reason = None if ceiling is None or math.isnan(float(ceiling)) else ceiling_unreliability(ceiling)
-    if reason is not None:
+    if reason is not None and ceiling is not None:  # a reason implies a ceiling
         benchmark = benchmark or ceiling.benchmark_identifier
         name = f"The ceiling of {benchmark}" if benchmark else "The ceiling"
         warnings.warn(

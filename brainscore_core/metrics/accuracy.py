@@ -106,10 +106,11 @@ def _bias(decisions: np.ndarray, shape: np.ndarray, texture: np.ndarray, group: 
 def _cue_columns(decisions: xr.DataArray, role: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     decisions = _decisions(decisions, role)
     require_coords(decisions, "presentation", "shape", "texture", what="(cue-conflict decisions for shape bias)")
-    return tuple(
+    answers, shape, texture = (
         np.asarray(values).astype(str)
         for values in (decisions.values, decisions["shape"].values, decisions["texture"].values)
     )
+    return answers, shape, texture
 
 
 def shape_bias(decisions: xr.DataArray) -> float:

@@ -84,7 +84,7 @@ def pearson_rdm(patterns: np.ndarray) -> np.ndarray:
     return _rdm_from_centred(patterns - patterns.mean(axis=-1, keepdims=True))
 
 
-def subject_rdms(patterns: np.ndarray, subjects: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+def subject_rdms(patterns: np.ndarray, subjects: Sequence[object] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One RDM per subject from ``(stimuli, neuroids)`` responses whose neuroids belong to ``subjects``.
 
     Returns ``(rdms (s, n, n), subject labels (s,))`` with subjects sorted. Each subject's neuroids are centred
@@ -463,9 +463,9 @@ class RSACeiling(Ceiling):
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each subject's similarity to the group mean (upper) and to the mean of the others (lower)."""
         if self.comparison == "kendall_tau_a":
-            upper = [kendall_tau_a(group_mean, own) for own in triangles]
-            lower = [kendall_tau_a(others, own) for others, own in zip(others_means, triangles, strict=True)]
-            return np.array(upper), np.array(lower)
+            upper = np.array([kendall_tau_a(group_mean, own) for own in triangles])
+            lower = np.array([kendall_tau_a(others, own) for others, own in zip(others_means, triangles, strict=True)])
+            return upper, lower
         if np.isnan(triangles).any():
             return spearman_rows(group_mean, triangles), spearman_rows(others_means, triangles)
         own_ranks = stats.rankdata(triangles, axis=-1)  # ranked once, used for both bounds

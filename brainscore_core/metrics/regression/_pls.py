@@ -151,12 +151,12 @@ class PLS(Regression):
                         y_products[:, s] - data.y_train_mean[s] * total,
                     )
         predictions = np.empty((n_splits, data.test.shape[1], data.n_targets))
-        for s, path in enumerate(paths):
-            predictions[s] = data.y_prediction_offset(s)
+        for split, path in enumerate(paths):
+            predictions[split] = data.y_prediction_offset(split)
             if path.size:
                 with _single_blas_thread():
                     coefficients = path.coefficients()
-                predictions[s] += (data.x[data.test[s]] - data.x_train_mean[s]) @ coefficients
+                predictions[split] += (data.x[data.test[split]] - data.x_train_mean[split]) @ coefficients
         used = [path.size for path in paths]
         info = {"n_components": used, "n_components_requested": self.n_components}
         return CrossValidatedPrediction(predictions, info)

@@ -91,7 +91,8 @@ class RidgeCV(Regression):
         """Test predictions and chosen alpha(s) of one split (its factorisation is freed on return)."""
         factors = _factorise(data, split)
         with _single_blas_thread(factors.left.size <= _SMALL_FACTORISATION**2):
-            best = _best_alphas(factors, alphas, per_target)
+            scanned = _best_alphas(factors, alphas, per_target)
+        best: float | np.ndarray = scanned
         if not per_target:
-            best = np.full(data.n_targets, best[0]) if self.alpha_per_target else float(best[0])
+            best = np.full(data.n_targets, scanned[0]) if self.alpha_per_target else float(scanned[0])
         return _ridge_predict(factors, best) + data.y_prediction_offset(split), best
