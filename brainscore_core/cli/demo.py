@@ -6,13 +6,13 @@ import fnmatch
 import json
 import os
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from ..cache.atomic import atomic_write_bytes
 from ..errors import IncompatibleModelError, UnknownIdentifierError
 from ..registry import Registry, benchmark_registry, close_matches, model_registry
 from .table import format_table
@@ -41,11 +41,7 @@ def select_identifiers(registry: Registry, patterns: Sequence[str] | None) -> li
 
 
 def _write_json(path: Path, payload: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w") as stream:
-        json.dump(payload, stream, indent=2)
-    os.replace(temporary, path)
+    atomic_write_bytes(path, json.dumps(payload, indent=2).encode())
 
 
 def run_demo(
