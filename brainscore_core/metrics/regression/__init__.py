@@ -15,6 +15,10 @@ with the train means as centres. Split-wise quantities are derived from whole-da
   products instead of one per alpha) that bounds each alpha's error rigorously, then computes exactly only the
   alphas that may be best: the chosen alpha is the one an exhaustive float64 scan picks.
 - :class:`NeuronToNeuron`: each target is predicted by the raw values of its best train-correlated source unit.
+
+Modules: ``_data`` (``SplitData``, the ``Regression`` contract), ``_pls``, ``_ridge`` (``Ridge``,
+``LinearRegression``, ``RidgeCV``) on ``_factorisation`` (one eigendecomposition per split), ``_ridgecv_scan``
+(RidgeCV's alpha scan), ``_neuron`` and ``_blas`` (small linear algebra on one BLAS thread).
 """
 
 from ._data import BRAINSCORE_RIDGECV_ALPHAS, CrossValidatedPrediction, Regression, SplitData
