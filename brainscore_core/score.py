@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -170,7 +169,8 @@ class Score:
         }
         if include_details:
             payload["details"] = {name: _array_to_dict(array) for name, array in self.details.items()}
-        return _nan_to_none(payload)
+        cleaned: dict[str, Any] = _nan_to_none(payload)
+        return cleaned
 
     def to_json(self, *, include_details: bool = True, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(include_details=include_details), indent=indent, allow_nan=False)
@@ -205,101 +205,14 @@ def clip_score(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return value if math.isnan(value) else min(max(value, low), high)
 
 
-class UnreliableCeilingWarning(UserWarning):
-    """A ceiling is not reliably above zero, so scores ceiled by it are the raw score times an arbitrary constant."""
-
-
-def ceiling_unreliability(ceiling: Score) -> str | None:
-    """Why ``ceiling`` is not reliably above zero, from what it carries; None when nothing says so.
-
-    Checked: its lower bound ``attrs['lower']`` (e.g. the leave-one-subject-out bound) is <= 0; its value is
-    within two errors of zero; its value is not above ``attrs['shuffled']`` (the same estimate with the stimulus
-    labels shuffled), when a ceiling function records one.
-    """
-    value, error = float(ceiling), ceiling.error
-    lower, shuffled = ceiling.attrs.get("lower"), ceiling.attrs.get("shuffled")
-    if isinstance(lower, (int, float)) and lower <= 0:
-        return f"its lower bound is {lower:.4f} <= 0"
-    if not math.isnan(error) and value - 2 * error <= 0 < value:
-        return f"it is {value:.4f} +- {error:.4f}, within two errors of 0"
-    if value <= 0:
-        return f"it is {value:.4f} <= 0"
-    if isinstance(shuffled, (int, float)) and value <= shuffled:
-        return f"it is {value:.4f}, not above {shuffled:.4f} with the stimulus labels shuffled"
-    return None
-
-
-def warn_if_ceiling_unreliable(ceiling: Score | None, benchmark: str | None = None) -> None:
-    """Warn (:class:`UnreliableCeilingWarning`) when ``ceiling`` is not reliably above zero (see
-    :func:`ceiling_unreliability`); called whenever a score is ceiled."""
-    reason = None if ceiling is None or math.isnan(float(ceiling)) else ceiling_unreliability(ceiling)
-    if reason is not None:
-        benchmark = benchmark or ceiling.benchmark_identifier
-        name = f"The ceiling of {benchmark}" if benchmark else "The ceiling"
-        warnings.warn(
-            f"{name} is not reliably above zero: {reason}. Ceiled scores are then the raw score times an arbitrary "
-            "constant; compare raw scores, or improve the ceiling's estimate (more subjects or repetitions).",
-            UnreliableCeilingWarning,
-            stacklevel=3,
-        )
-
-
-#: The ceiling normalisations, by their ``attrs['ceiling_formula']``: the derivative of the ceiled value with
-#: respect to the raw score, given (raw, ceiling). Errors are propagated with it (see :func:`ceiled_error`).
-CEILING_FORMULAS: dict[str, Callable[[float, float], float]] = {
-    "raw / ceiling": lambda raw, ceiling: 1.0 / ceiling,
-    "raw**2 / ceiling": lambda raw, ceiling: 2.0 * abs(raw) / ceiling,
-}
-
-
-def ceiled_error(raw: float, raw_error: float, ceiling: float | None, formula: str) -> float:
-    """``raw_error`` carried to the ceiled scale of ``formula`` (a key of :data:`CEILING_FORMULAS`), to first order.
-
-    With no ceiling the error is unchanged. An unknown formula raises ``KeyError``.
-    """
-    if ceiling is None:
-        return float(raw_error)
-    return float(abs(CEILING_FORMULAS[formula](float(raw), float(ceiling))) * raw_error)
-
-
-def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, formula: str, **attrs: Any) -> Score:
-    details = dict(raw.details)
-    if ceiling is not None:
-        details.update({f"ceiling_{name}": array for name, array in ceiling.details.items()})
-    merged_attrs = {**raw.attrs, **{f"ceiling_{k}": v for k, v in (ceiling.attrs if ceiling else {}).items()}}
-    merged_attrs.update(attrs, ceiling_formula=formula)
-    warn_if_ceiling_unreliable(ceiling)
-    if ceiling is not None:
-        merged_attrs["ceiling_error"] = ceiling.error
-    ceiling_value = None if ceiling is None else float(ceiling)
-    error = raw.error if ceiling_value is None else ceiled_error(float(raw), raw.error, ceiling_value, formula)
-    return Score(
-        value=clip_score(unclipped),
-        error=error,
-        raw=float(raw),
-        raw_error=raw.error,
-        ceiling=ceiling_value,
-        unclipped=unclipped,
-        details=details,
-        attrs=merged_attrs,
-    )
-
-
-def ceil_squared(raw: Score, ceiling: Score) -> Score:
-    """Neural ceiling normalisation (Brain-Score since January 2026): ``raw**2 / ceiling``, clipped to [0, 1].
-
-    The error becomes ``2 * |raw| * raw_error / ceiling`` (``raw_error`` keeps ``raw``'s); the unclipped value is
-    kept as ``unclipped``.
-    """
-    unclipped = float(raw) ** 2 / float(ceiling)
-    return _ceiled(raw, ceiling, unclipped, "raw**2 / ceiling")
-
-
-def ceil_ratio(raw: Score, ceiling: Score | None) -> Score:
-    """Ratio normalisation ``raw / ceiling`` clipped to [0, 1]; with no ceiling the value is ``raw`` (clipped).
-
-    The error becomes ``raw_error / ceiling`` (unchanged without a ceiling; ``raw_error`` keeps ``raw``'s).
-    """
-    if ceiling is None:
-        return _ceiled(raw, None, float(raw), "none (no ceiling can be estimated)")
-    return _ceiled(raw, ceiling, float(raw) / float(ceiling), "raw / ceiling")
+# The ceiling normalisations live next to ``Benchmark`` (:mod:`brainscore_core.benchmarks.normalisation`); they are
+# re-exported here, where they were first published. Imported last: that module needs ``Score`` from this one.
+from .benchmarks.normalisation import (  # noqa: E402
+    CEILING_FORMULAS,
+    UnreliableCeilingWarning,
+    ceil_ratio,
+    ceil_squared,
+    ceiled_error,
+    ceiling_unreliability,
+    warn_if_ceiling_unreliable,
+)

@@ -1,4 +1,4 @@
-"""The Benchmark contract and the generic neural-predictivity benchmark."""
+"""The Benchmark contract and the generic neural-predictivity benchmark (ceiling normalisations: ``normalisation``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..assemblies import average_repetitions
-from ..score import Score, ceil_ratio, ceil_squared
+from ..metrics.base import CeilingFunction, MetricFunction
+from ..score import Score
+from .normalisation import ceil_ratio, ceil_squared
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -16,9 +18,6 @@ if TYPE_CHECKING:
     from ..stimuli import StimulusSet
 
 __all__ = ["Benchmark", "NeuralBenchmark", "attach_recording_details"]
-
-Metric = Callable[["xr.DataArray", "xr.DataArray"], Score]
-Ceiling = Callable[["xr.DataArray"], Score]
 
 
 class Benchmark(ABC):
@@ -126,8 +125,8 @@ class NeuralBenchmark(Benchmark):
         assembly: xr.DataArray | Callable[[], xr.DataArray],
         stimuli: StimulusSet | Callable[[], StimulusSet],
         region: str,
-        metric: Metric,
-        ceiling_func: Ceiling | None,
+        metric: MetricFunction,
+        ceiling_func: CeilingFunction | None,
         visual_degrees: float,
         version: int | str = 1,
         parent: str | None = None,
@@ -142,7 +141,7 @@ class NeuralBenchmark(Benchmark):
         self._assembly = assembly
         self.repetition_coord = repetition_coord
         self._stimuli = stimuli
-        self.region = region
+        self.region: str = region
         self.metric = metric
         self.ceiling_func = ceiling_func
         self.visual_degrees = visual_degrees

@@ -6,8 +6,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..brain_model import Task
-from ..score import Score, ceil_ratio
+from ..metrics.base import CeilingFunction as _CeilingFunction
+from ..metrics.base import MetricFunction as _MetricFunction
+from ..score import Score
 from .base import Benchmark, attach_recording_details
+from .normalisation import ceil_ratio
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -16,11 +19,6 @@ if TYPE_CHECKING:
     from ..stimuli import StimulusSet
 
 __all__ = ["RSABenchmark"]
-
-#: ``metric(model responses, data RDMs) -> Score``
-_MetricFunction = Callable[["xr.DataArray", "xr.DataArray"], Score]
-#: ``ceiling(data RDMs) -> Score``, or None when no ceiling can be estimated (e.g. a single subject)
-_CeilingFunction = Callable[["xr.DataArray"], "Score | None"]
 
 _DEFAULT_NO_CEILING_REASON = "no ceiling is defined for these data"
 

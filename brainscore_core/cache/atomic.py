@@ -146,8 +146,13 @@ def make_directories(path: Path) -> None:
                 raise
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see either the old file or the complete new one."""
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` so that readers see either the old file or the complete new one.
+
+    The one atomic file write of the project: a temporary file in the same folder (created, with its parents, if
+    missing), flushed to disk, then renamed over ``path``; the temporary file is removed if anything fails. The
+    file gets permission bits ``mode`` when given, else those of :func:`tempfile.mkstemp` (0600).
+    """
     make_directories(path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_staging_prefix() + path.name + ".")
     try:
@@ -155,6 +160,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from ..cache.atomic import atomic_write_bytes
 from ..errors import IncompatibleModelError
 from ..registry import Registry, benchmark_registry, model_registry
 from .table import format_table
@@ -27,11 +27,7 @@ def select_identifiers(registry: Registry[Any], patterns: Sequence[str] | None) 
 
 
 def _write_json(path: Path, payload: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w") as stream:
-        json.dump(payload, stream, indent=2)
-    os.replace(temporary, path)
+    atomic_write_bytes(path, json.dumps(payload, indent=2).encode())
 
 
 def run_demo(

@@ -29,6 +29,7 @@ from ..assemblies import require_coords, validate_behavioral_assembly
 from ..errors import MetricInputError
 from ..score import Score
 from .base import Metric
+from .stats import standard_error
 
 __all__ = ["Accuracy", "ShapeBias", "correct_decisions", "shape_bias"]
 
@@ -105,10 +106,11 @@ def _bias(decisions: np.ndarray, shape: np.ndarray, texture: np.ndarray, group: 
 def _cue_columns(decisions: xr.DataArray, role: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     decisions = _decisions(decisions, role)
     require_coords(decisions, "presentation", "shape", "texture", what="(cue-conflict decisions for shape bias)")
-    return tuple(
+    answers, shape, texture = (
         np.asarray(values).astype(str)
         for values in (decisions.values, decisions["shape"].values, decisions["texture"].values)
     )
+    return answers, shape, texture
 
 
 def shape_bias(decisions: xr.DataArray) -> float:
@@ -134,7 +136,7 @@ class ShapeBias(Metric):
             per_subject = _bias(answers, shape, texture, subject)
             defined = per_subject[~np.isnan(per_subject)]
             human_bias = float(np.mean(defined)) if len(defined) else math.nan
-            error = float(np.std(defined) / math.sqrt(len(defined))) if len(defined) > 1 else math.nan
+            error = standard_error(defined)
             details = {"subject_shape_bias": xr.DataArray(per_subject, dims=("subject",), coords={"subject": subjects})}
         else:
             human_bias, error, details = float(_bias(answers, shape, texture)[0]), math.nan, {}

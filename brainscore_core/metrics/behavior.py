@@ -36,10 +36,11 @@ import xarray as xr
 from scipy.special import ndtri
 
 from ..assemblies import require_coords, validate_behavioral_assembly
+from ..benchmarks.normalisation import ceil_per_repetition
 from ..errors import MetricInputError
-from ..score import Score, clip_score
+from ..score import Score
+from ._inputs import matched_stimulus_order
 from .base import Ceiling, Metric
-from .rsa import matched_stimulus_order
 
 __all__ = [
     "HumanTrials",
@@ -274,34 +275,3 @@ class ImageLevelCeiling(_ImageLevel, Ceiling):
             values.append(value)
             dropped += n_dropped
         return self._score(values, dropped, trials)
-
-
-def ceil_per_repetition(raw: Score, ceiling: Score) -> Score:
-    """Ceil an ``i1`` / ``i2n`` score as Brain-Score's Rajalingham2018 benchmark does.
-
-    Per repetition ``raw / sqrt(ceiling)`` (both computed on the same halves); value = mean over repetitions,
-    clipped to [0, 1] (``unclipped`` keeps it), error = std (ddof 0) of the ceiled repetitions.
-    """
-    raw_splits, ceiling_splits = raw.details.get("split"), ceiling.details.get("split")
-    if raw_splits is None or ceiling_splits is None or raw_splits.shape != ceiling_splits.shape:
-        raise MetricInputError(
-            "Ceiling per repetition needs per-repetition values ('split' details) of the same length for the score "
-            "and the ceiling; compute both with the same repetitions and seed."
-        )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ceiled = np.asarray(raw_splits.values, dtype=float) / np.sqrt(np.asarray(ceiling_splits.values, dtype=float))
-    unclipped = float(np.mean(ceiled))
-    split = np.arange(len(ceiled))
-    return Score(
-        value=clip_score(unclipped),
-        error=float(np.std(ceiled)),
-        raw=float(raw),
-        ceiling=float(ceiling),
-        unclipped=unclipped,
-        details={
-            "split": xr.DataArray(ceiled, dims=("split",), coords={"split": split}),
-            "raw_split": xr.DataArray(np.asarray(raw_splits.values), dims=("split",), coords={"split": split}),
-            "ceiling_split": xr.DataArray(np.asarray(ceiling_splits.values), dims=("split",), coords={"split": split}),
-        },
-        attrs={**raw.attrs, "ceiling_formula": "mean over repetitions of raw / sqrt(ceiling)"},
-    )

@@ -19,15 +19,10 @@ import xarray as xr
 
 from ..errors import MetricInputError
 from ..score import Score
+from ._crossval import TestOnlyCrossValidated
+from ._inputs import matched_stimulus_order, two_dim_responses
 from .base import Metric
 from .checks import SOURCE, TARGET
-from .rsa import (
-    checked_split_order,
-    cross_validated,
-    matched_stimulus_order,
-    stratification_labels,
-    two_dim_responses,
-)
 
 __all__ = ["CKACrossValidated", "CKAMetric", "biased_hsic", "cka_from_grams", "gram", "linear_cka", "unbiased_hsic"]
 
@@ -134,12 +129,12 @@ class CKAMetric(Metric):
         return "unbiased (Song et al. 2012)" if self.unbiased else "biased (HSIC = sum(HKH o HLH))"
 
 
-class CKACrossValidated(CKAMetric):
+class CKACrossValidated(TestOnlyCrossValidated, CKAMetric):
     """``cka_cv``: CKA on the test stimuli of each split of ``StratifiedShuffleSplit(test_size=0.9)``.
 
     Splits as ``rdm_cv`` (stratified by ``object_name`` when the target has it, ``random_state=1``); aggregate =
     mean over splits, error = std (ddof 0) / sqrt(n_splits); per-split values in ``details['split']``.
-    ``split_order``: see :func:`brainscore_core.metrics.rsa.checked_split_order`.
+    ``split_order``: see :func:`brainscore_core.metrics._crossval.checked_split_order`.
     """
 
     identifier = "cka_cv"
@@ -154,31 +149,22 @@ class CKACrossValidated(CKAMetric):
         stratification_coord: str | None = "object_name",
         split_order: str = "stimulus_id",
     ) -> None:
-        super().__init__(unbiased=unbiased)
+        CKAMetric.__init__(self, unbiased=unbiased)
         self.identifier = "cka_cv" if unbiased else "cka_biased_cv"
-        self.split_order = checked_split_order(split_order)
-        self.n_splits = n_splits
-        self.test_size = test_size
-        self.random_state = random_state
-        self.stratification_coord = stratification_coord
+        TestOnlyCrossValidated.__init__(
+            self,
+            n_splits=n_splits,
+            test_size=test_size,
+            random_state=random_state,
+            stratification_coord=stratification_coord,
+            split_order=split_order,
+        )
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
-        K, L, order = _aligned_grams(source, target, sort=self.split_order == "stimulus_id")
-        stratify = stratification_labels(target, order, self.stratification_coord)
+        K, L, order = _aligned_grams(source, target, sort=self._sorted_by_id)
 
         def compare(test: np.ndarray) -> float:
             block = np.ix_(test, test)
             return cka_from_grams(K[block], L[block], unbiased=self.unbiased)
 
-        score = cross_validated(
-            compare,
-            len(order),
-            stratify,
-            n_splits=self.n_splits,
-            test_size=self.test_size,
-            random_state=self.random_state,
-            stratification_coord=self.stratification_coord if stratify is not None else None,
-        )
-        score.attrs["estimator"] = self._estimator
-        score.attrs["split_order"] = self.split_order
-        return score
+        return self._cross_validate(compare, target, order, estimator=self._estimator)

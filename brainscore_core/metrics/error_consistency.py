@@ -29,8 +29,8 @@ import xarray as xr
 from ..assemblies import require_coords, validate_behavioral_assembly
 from ..errors import MetricInputError
 from ..score import Score
+from ._inputs import matched_stimulus_order
 from .base import Ceiling, Metric
-from .rsa import matched_stimulus_order
 
 __all__ = ["ErrorConsistency", "ErrorConsistencyCeiling", "SubjectCorrectness", "cohens_kappas", "subject_correctness"]
 

@@ -27,12 +27,14 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
-from ..assemblies import validate_neuroid_assembly, validate_rdm_assembly
+from ..assemblies import validate_rdm_assembly
 from ..errors import MetricInputError
 from ..score import Score
+from ._crossval import TestOnlyCrossValidated, cross_validated, stratification_labels
+from ._inputs import matched_stimulus_order, two_dim_responses
 from .base import Ceiling, Metric
-from .checks import SOURCE, TARGET, check_response_values, examples
-from .splits import SplitSpec, shuffle_splits
+from .checks import SOURCE, TARGET, examples
+from .stats import standard_error
 
 __all__ = [
     "RDMCrossValidated",
@@ -82,7 +84,7 @@ def pearson_rdm(patterns: np.ndarray) -> np.ndarray:
     return _rdm_from_centred(patterns - patterns.mean(axis=-1, keepdims=True))
 
 
-def subject_rdms(patterns: np.ndarray, subjects: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+def subject_rdms(patterns: np.ndarray, subjects: Sequence[object] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One RDM per subject from ``(stimuli, neuroids)`` responses whose neuroids belong to ``subjects``.
 
     Returns ``(rdms (s, n, n), subject labels (s,))`` with subjects sorted. Each subject's neuroids are centred
@@ -225,41 +227,6 @@ def _is_rdm_assembly(assembly: xr.DataArray) -> bool:
     return isinstance(assembly, xr.DataArray) and tuple(assembly.dims) == ("subject", "stimulus_a", "stimulus_b")
 
 
-def matched_stimulus_order(
-    source_ids: np.ndarray, target_ids: np.ndarray, *, sort: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
-    """Positions that put source and target in the target's stimuli sorted by ``stimulus_id`` (in the target's
-    own order with ``sort=False``).
-
-    The source must contain every target stimulus once (it may contain more); the target must not repeat ids.
-    """
-    for role, ids in (("source", source_ids), ("target", target_ids)):
-        unique, counts = np.unique(ids, return_counts=True)
-        if (counts > 1).any():
-            raise MetricInputError(
-                f"The {role} repeats stimulus_id {unique[counts > 1][:5].tolist()}; the metric needs one row per "
-                "stimulus. If the rows are repetitions, label them with a 'repetition' coord and average them "
-                "first (brainscore_core.average_repetitions); otherwise fix the ids."
-            )
-    if len(source_ids) == 0 or len(target_ids) == 0:
-        raise MetricInputError(
-            f"No stimuli to compare: the source has {len(source_ids)}, the target {len(target_ids)}."
-        )
-    target_order = np.argsort(target_ids, kind="stable") if sort else np.arange(len(target_ids))
-    wanted = target_ids[target_order]
-    source_sorter = np.argsort(source_ids, kind="stable")
-    found = np.searchsorted(source_ids, wanted, sorter=source_sorter)
-    found = np.minimum(found, len(source_ids) - 1)
-    source_order = source_sorter[found]
-    missing = source_ids[source_order] != wanted
-    if missing.any():
-        raise MetricInputError(
-            f"The source lacks {int(missing.sum())} of the target's {len(wanted)} stimuli "
-            f"(e.g. stimulus_id {wanted[missing][:5].tolist()}); the model must be shown every stimulus of the data."
-        )
-    return source_order, target_order
-
-
 def as_rdm_stack(
     assembly: xr.DataArray, *, per_subject: bool = True, side: str = "assembly"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -283,22 +250,6 @@ def as_rdm_stack(
         rdms, subjects = subject_rdms(assembly.values, assembly["subject"].values)
         return rdms, ids, subjects
     return pearson_rdm(assembly.values)[np.newaxis], ids, np.array(["all"])
-
-
-def two_dim_responses(assembly: xr.DataArray, side: str = "assembly") -> xr.DataArray:
-    """Validate a neural assembly and require dims ``(presentation, neuroid)`` (no time bins) and usable values.
-
-    Values are checked by :func:`brainscore_core.metrics.checks.check_response_values` (NaN, Inf, 0 neuroids and
-    overflowing magnitudes raise :class:`MetricInputError` naming ``side``), as on the regression path.
-    """
-    assembly = validate_neuroid_assembly(assembly)
-    if assembly.ndim != 2:
-        raise MetricInputError(
-            f"RDM-based metrics take (presentation, neuroid) responses, got dims {tuple(assembly.dims)} for the "
-            f"{side}; select one time bin first (assembly.isel(time_bin=0))."
-        )
-    check_response_values(assembly, side)
-    return assembly
 
 
 def warn_constant_stimuli(patterns: np.ndarray, stimulus_ids: np.ndarray, side: str) -> None:
@@ -335,63 +286,6 @@ def _check_stimulus_count(n_stimuli: int, minimum: int, what: str) -> None:
         raise MetricInputError(f"{what} needs at least {minimum} stimuli, got {n_stimuli}.")
 
 
-def standard_error(values: np.ndarray) -> float:
-    """``std (ddof 0) / sqrt(n)`` of ``values``; NaN for fewer than two values."""
-    values = np.asarray(values, dtype=float)
-    return float(np.std(values) / math.sqrt(len(values))) if len(values) > 1 else math.nan
-
-
-# --- cross-validation ---------------------------------------------------------------------------------------
-def cross_validated(
-    compare: Callable[[np.ndarray], float],
-    n_stimuli: int,
-    stratify: np.ndarray | None,
-    *,
-    n_splits: int,
-    test_size: float,
-    random_state: int,
-    stratification_coord: str | None,
-) -> Score:
-    """Brain-Score's test-only cross-validation: ``compare(test indices)`` on every split; mean and its error.
-
-    Splits are :func:`brainscore_core.metrics.splits.shuffle_splits` with ``train_size=None`` over the stimuli
-    sorted by ``stimulus_id`` (stratified by ``stratify`` when given); error = std (ddof 0) / sqrt(n_splits).
-    """
-    spec = SplitSpec(n_splits=n_splits, train_size=None, test_size=test_size, random_state=random_state)
-    splits = shuffle_splits(n_stimuli, spec, stratify=stratify, min_train=1, min_test=4)
-    values = np.array([compare(np.sort(split.test)) for split in splits])
-    return Score(
-        value=float(np.mean(values)),
-        error=standard_error(values),
-        details={"split": xr.DataArray(values, dims=("split",), coords={"split": np.arange(len(values))})},
-        attrs={
-            "n_splits": n_splits,
-            "test_size": test_size,
-            "random_state": random_state,
-            "stratification_coord": stratification_coord,
-            "n_test_stimuli": len(splits[0].test),
-        },
-    )
-
-
-SPLIT_ORDERS = ("stimulus_id", "given")
-
-
-def checked_split_order(split_order: str) -> str:
-    """``split_order`` of the cross-validated metrics: ``"stimulus_id"`` (splits drawn over the target sorted by
-    ``stimulus_id``, the default) or ``"given"`` (over the target's rows as passed, as Brain-Score 2.4 does)."""
-    if split_order not in SPLIT_ORDERS:
-        raise ValueError(f"split_order must be one of {SPLIT_ORDERS}, got {split_order!r}.")
-    return split_order
-
-
-def stratification_labels(target: xr.DataArray, order: np.ndarray, coord: str | None) -> np.ndarray | None:
-    """The target's ``coord`` values on ``presentation`` in ``order``, or None when absent / not wanted."""
-    if coord and coord in target.coords and target[coord].dims == ("presentation",):
-        return np.asarray(target[coord].values)[order]
-    return None
-
-
 # --- metrics ------------------------------------------------------------------------------------------------
 class RDMMetric(Metric):
     """``rdm``: compare the RDMs of source and target (Spearman over upper triangles by default).
@@ -422,12 +316,12 @@ class RDMMetric(Metric):
         return Score(value=float(value), attrs={"comparison": self.comparison, "n_stimuli": len(target_order)})
 
 
-class RDMCrossValidated(Metric):
+class RDMCrossValidated(TestOnlyCrossValidated, Metric):
     """``rdm_cv``: :class:`RDMMetric` on the test stimuli of each split (Brain-Score's ``rdm_cv``).
 
     Both assemblies are neural ``(presentation, neuroid)``; each split compares the test stimuli's RDMs.
     Aggregate = mean over splits, error = std over splits (ddof 0) / sqrt(n_splits). ``split_order``: see
-    :func:`checked_split_order`.
+    :func:`brainscore_core.metrics._crossval.checked_split_order`.
     """
 
     identifier = "rdm_cv"
@@ -445,18 +339,20 @@ class RDMCrossValidated(Metric):
         split_order: str = "stimulus_id",
     ) -> None:
         self.comparison = comparison
-        self.split_order = checked_split_order(split_order)
-        self.n_splits = n_splits
-        self.test_size = test_size
-        self.random_state = random_state
-        self.stratification_coord = stratification_coord
+        super().__init__(
+            n_splits=n_splits,
+            test_size=test_size,
+            random_state=random_state,
+            stratification_coord=stratification_coord,
+            split_order=split_order,
+        )
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
         source, target = two_dim_responses(source, SOURCE), two_dim_responses(target, TARGET)
         source_order, target_order = matched_stimulus_order(
             np.asarray(source["stimulus_id"].values),
             np.asarray(target["stimulus_id"].values),
-            sort=self.split_order == "stimulus_id",
+            sort=self._sorted_by_id,
         )
         for side, assembly, order in ((SOURCE, source, source_order), (TARGET, target, target_order)):
             ids = np.asarray(assembly["stimulus_id"].values)[order]
@@ -464,22 +360,8 @@ class RDMCrossValidated(Metric):
         # Pearson r between two stimuli does not depend on the other stimuli: a split's RDM is a block of the full one
         source_rdm = pearson_rdm(np.asarray(source.values, dtype=float)[source_order])
         target_rdm = pearson_rdm(np.asarray(target.values, dtype=float)[target_order])
-        stratify = stratification_labels(target, target_order, self.stratification_coord)
-
         compare = self._split_comparison(source_rdm, target_rdm)
-
-        score = cross_validated(
-            compare,
-            len(target_order),
-            stratify,
-            n_splits=self.n_splits,
-            test_size=self.test_size,
-            random_state=self.random_state,
-            stratification_coord=self.stratification_coord if stratify is not None else None,
-        )
-        score.attrs["comparison"] = self.comparison
-        score.attrs["split_order"] = self.split_order
-        return score
+        return self._cross_validate(compare, target, target_order, comparison=self.comparison)
 
     def _split_comparison(self, source_rdm: np.ndarray, target_rdm: np.ndarray) -> Callable[[np.ndarray], float]:
         """``compare(test indices) -> similarity`` of the two RDMs restricted to the test stimuli."""
@@ -541,7 +423,8 @@ class RSACeiling(Ceiling):
     2.4 keeps it as ``lower_bound_loo``). Error = std of the upper-bound values / sqrt(n).
 
     Takes the same targets as :class:`RSAMetric`. With a single subject no ceiling can be estimated and the
-    ceiling returns ``None`` (benchmarks then report the raw score; see :func:`brainscore_core.score.ceil_ratio`).
+    ceiling returns ``None`` (benchmarks then report the raw score; see
+    :func:`brainscore_core.benchmarks.normalisation.ceil_ratio`).
     """
 
     identifier = "rsa_ceiling"
@@ -580,9 +463,9 @@ class RSACeiling(Ceiling):
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each subject's similarity to the group mean (upper) and to the mean of the others (lower)."""
         if self.comparison == "kendall_tau_a":
-            upper = [kendall_tau_a(group_mean, own) for own in triangles]
-            lower = [kendall_tau_a(others, own) for others, own in zip(others_means, triangles, strict=True)]
-            return np.array(upper), np.array(lower)
+            upper = np.array([kendall_tau_a(group_mean, own) for own in triangles])
+            lower = np.array([kendall_tau_a(others, own) for others, own in zip(others_means, triangles, strict=True)])
+            return upper, lower
         if np.isnan(triangles).any():
             return spearman_rows(group_mean, triangles), spearman_rows(others_means, triangles)
         own_ranks = stats.rankdata(triangles, axis=-1)  # ranked once, used for both bounds

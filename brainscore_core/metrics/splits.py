@@ -42,11 +42,10 @@ class SplitSpec:
         test, train = self.test_size, self.train_size
         n_test = None if test is None else (math.ceil(test * n_samples) if isinstance(test, float) else int(test))
         n_train = None if train is None else (math.floor(train * n_samples) if isinstance(train, float) else int(train))
-        if n_train is None and n_test is None:
-            n_test = math.ceil(0.1 * n_samples)
         if n_train is None:
+            n_test = math.ceil(0.1 * n_samples) if n_test is None else n_test
             n_train = n_samples - n_test
-        if n_test is None:
+        elif n_test is None:
             n_test = n_samples - n_train
         return n_train, n_test
 

@@ -6,7 +6,9 @@ columns are variables"), so a 2-D ``(n, k)`` pair gives ``k`` values and leading
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -16,6 +18,7 @@ __all__ = [
     "nan_pearson_columns",
     "pearson_columns",
     "spearman_brown",
+    "standard_error",
 ]
 
 
@@ -86,12 +89,23 @@ def spearman_brown(r: np.ndarray | float, factor: float = 2.0) -> np.ndarray:
         return factor * r / (1.0 + (factor - 1.0) * r)
 
 
+def standard_error(values: np.ndarray | Sequence[float], *, min_count: int = 2) -> float:
+    """Brain-Score's error over splits or subjects: ``std(ddof=0) / sqrt(n)`` of all ``values``.
+
+    NaN for fewer than ``min_count`` values (the default 2: one value has no spread to measure).
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    if values.size < max(min_count, 1):
+        return math.nan
+    return float(values.std(ddof=0) / np.sqrt(values.size))
+
+
 def mean_and_error(values: np.ndarray) -> tuple[float, float]:
-    """Mean over the first axis and its standard error ``std(ddof=0) / sqrt(n)`` (Brain-Score's split error)."""
+    """Mean over the first axis and its :func:`standard_error` (0.0, not NaN, for a single value)."""
     values = np.asarray(values, dtype=float).ravel()
     if values.size == 0:
         return float("nan"), float("nan")
-    return float(values.mean()), float(values.std(ddof=0) / np.sqrt(values.size))
+    return float(values.mean()), standard_error(values, min_count=1)
 
 
 def median_ignoring_nan(values: np.ndarray, *, axis: int = -1, what: str = "values") -> np.ndarray:

@@ -17,7 +17,9 @@ from brainscore_core.metrics.regression import (
     Ridge,
     RidgeCV,
     SplitData,
-    _factorise,
+)
+from brainscore_core.metrics.regression._factorisation import _factorise
+from brainscore_core.metrics.regression._ridgecv_scan import (
     _leave_one_out_losses,
     _low_rank_losses,
     _plausible_minima,
@@ -237,3 +239,23 @@ def test_non_positive_alphas_are_refused():
     x, y = _problem(30, 4, 2)
     with pytest.raises(ValueError, match="positive alphas"):
         RidgeCV(alphas=[1.0, -1.0]).fit_predict(_data(x, y)[0])
+
+
+def test_regression_package_keeps_its_public_names_and_the_scan_in_its_own_module():
+    import brainscore_core.metrics.regression as regression
+    from brainscore_core.metrics.regression import _ridge, _ridgecv_scan
+
+    assert regression.__all__ == [
+        "BRAINSCORE_RIDGECV_ALPHAS",
+        "PLS",
+        "CrossValidatedPrediction",
+        "LinearRegression",
+        "NeuronToNeuron",
+        "Regression",
+        "Ridge",
+        "RidgeCV",
+        "SplitData",
+    ]
+    assert all(hasattr(regression, name) for name in regression.__all__)
+    assert _ridge._best_alphas is _ridgecv_scan._best_alphas
+    assert RidgeCV.__module__ == "brainscore_core.metrics.regression._ridge"

@@ -49,6 +49,15 @@ def test_sizes_match_scikit_learn(n, train_size, test_size):
     assert (n_train, n_test) == (len(train), len(test))
 
 
+@pytest.mark.parametrize(
+    ("train_size", "test_size", "expected"),
+    [(None, None, (90, 10)), (None, 7, (93, 7)), (80, None, (80, 20)), (0.5, 0.25, (50, 25)), (None, 0.25, (75, 25))],
+)
+def test_sizes_fill_in_the_missing_part_as_scikit_learn(train_size, test_size, expected):
+    """Neither size: 10 % test; one size: the rest of the rows for the other (int or float sizes)."""
+    assert SplitSpec(n_splits=1, train_size=train_size, test_size=test_size).sizes(100) == expected
+
+
 def test_too_few_stimuli_is_a_clear_error():
     with pytest.raises(MetricInputError, match=r"Too few stimuli.*5 stimuli give 4 train and 1 test"):
         shuffle_splits(5)

@@ -1,5 +1,6 @@
 """Shared numerical helpers: correlations against numpy, Spearman-Brown, split aggregation."""
 
+import math
 import warnings
 
 import numpy as np
@@ -11,6 +12,7 @@ from brainscore_core.metrics.stats import (
     nan_pearson_columns,
     pearson_columns,
     spearman_brown,
+    standard_error,
 )
 
 
@@ -85,6 +87,32 @@ def test_mean_and_error_is_mean_and_population_std_over_sqrt_n():
     mean, error = mean_and_error(values)
     assert mean == pytest.approx(values.mean())
     assert error == pytest.approx(np.std(values, ddof=0) / 2.0)
+
+
+def test_standard_error_is_population_std_over_sqrt_n_and_nan_below_two_values():
+    values = [0.2, 0.4, 0.9, 0.5]
+    assert standard_error(values) == np.std(values, ddof=0) / 2.0
+    assert standard_error(np.array(values).reshape(2, 2)) == standard_error(values)  # all values, any shape
+    assert math.isnan(standard_error([0.3]))
+    assert math.isnan(standard_error([]))
+    assert standard_error([0.3], min_count=1) == 0.0
+    assert math.isnan(standard_error([], min_count=0))
+
+
+def test_mean_and_error_of_one_value_has_error_zero_and_of_none_nan():
+    assert mean_and_error(np.array([0.7])) == (0.7, 0.0)
+    assert all(math.isnan(v) for v in mean_and_error(np.array([])))
+
+
+def test_metrics_use_the_one_standard_error():
+    """rsa, accuracy and the test-only cross-validation compute their errors with stats.standard_error."""
+    import inspect
+
+    from brainscore_core.metrics import _crossval, accuracy, rsa
+
+    for module in (_crossval, accuracy, rsa):
+        assert module.standard_error is standard_error
+        assert "sqrt(len(" not in inspect.getsource(module)
 
 
 def test_median_ignoring_nan_warns_and_leaves_nan_out():
