@@ -89,6 +89,7 @@ class RSABenchmark(Benchmark):
         if self.region is not None:
             candidate.start_recording(self.region)
         else:
+            assert self.task is not None  # the constructor requires a region or a task
             candidate.start_task(self.task)
         responses = candidate.look_at(self.stimuli)
         if "time_bin" in responses.dims and responses.sizes["time_bin"] == 1:
