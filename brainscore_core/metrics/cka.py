@@ -178,6 +178,7 @@ class CKACrossValidated(CKAMetric):
             test_size=self.test_size,
             random_state=self.random_state,
             stratification_coord=self.stratification_coord if stratify is not None else None,
+            stimulus_ids=np.asarray(target["stimulus_id"].values)[order],  # paired units (issue 17)
         )
         score.attrs["estimator"] = self._estimator
         score.attrs["split_order"] = self.split_order

@@ -21,18 +21,19 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
 from scipy import stats
 
 from ..assemblies import validate_neuroid_assembly, validate_rdm_assembly
+from ..comparison.attach import PAIRED_UNITS_MISSING, attach_units, rsa_units, split_units
 from ..errors import MetricInputError
 from ..score import Score
 from .base import Ceiling, Metric
 from .checks import SOURCE, TARGET, check_response_values, examples
-from .splits import SplitSpec, shuffle_splits
+from .splits import Split, SplitSpec, shuffle_splits
 
 __all__ = [
     "RDMCrossValidated",
@@ -351,15 +352,32 @@ def cross_validated(
     test_size: float,
     random_state: int,
     stratification_coord: str | None,
+    stimulus_ids: np.ndarray | None = None,
 ) -> Score:
     """Brain-Score's test-only cross-validation: ``compare(test indices)`` on every split; mean and its error.
 
     Splits are :func:`brainscore_core.metrics.splits.shuffle_splits` with ``train_size=None`` over the stimuli
     sorted by ``stimulus_id`` (stratified by ``stratify`` when given); error = std (ddof 0) / sqrt(n_splits).
+    With ``stimulus_ids`` (of the rows, in order) the score carries its paired units (per-split values).
     """
     spec = SplitSpec(n_splits=n_splits, train_size=None, test_size=test_size, random_state=random_state)
     splits = shuffle_splits(n_stimuli, spec, stratify=stratify, min_train=1, min_test=4)
     values = np.array([compare(np.sort(split.test)) for split in splits])
+    score = _cross_validated_score(values, splits, n_splits, test_size, random_state, stratification_coord)
+    if stimulus_ids is not None:  # paired units for the regression gate (issue 17)
+        train, test = [s.train for s in splits], [s.test for s in splits]
+        attach_units(score, lambda: split_units(values, train, test, stimulus_ids))
+    return score
+
+
+def _cross_validated_score(
+    values: np.ndarray,
+    splits: list[Split],
+    n_splits: int,
+    test_size: float,
+    random_state: int,
+    stratification_coord: str | None,
+) -> Score:
     return Score(
         value=float(np.mean(values)),
         error=standard_error(values),
@@ -476,6 +494,7 @@ class RDMCrossValidated(Metric):
             test_size=self.test_size,
             random_state=self.random_state,
             stratification_coord=self.stratification_coord if stratify is not None else None,
+            stimulus_ids=np.asarray(target["stimulus_id"].values)[target_order],  # paired units (issue 17)
         )
         score.attrs["comparison"] = self.comparison
         score.attrs["split_order"] = self.split_order
@@ -522,15 +541,24 @@ class RSAMetric(Metric):
         target_rdms, target_ids, subjects = as_rdm_stack(target, side=TARGET)
         source_order, target_order = matched_stimulus_order(source_ids, target_ids)
         _check_stimulus_count(len(target_order), 3, "RSA")
-        per_subject = compare_rdms(
-            _reorder_rdms(source_rdm, source_order), _reorder_rdms(target_rdms, target_order), self.comparison
-        )
-        return Score(
+        model_rdm, data_rdms = _reorder_rdms(source_rdm, source_order), _reorder_rdms(target_rdms, target_order)
+        per_subject = compare_rdms(model_rdm, data_rdms, self.comparison)
+        score = Score(
             value=float(np.mean(per_subject)),
             error=standard_error(per_subject),
             details={"subject": xr.DataArray(per_subject, dims=("subject",), coords={"subject": subjects})},
             attrs={"comparison": self.comparison, "n_stimuli": len(target_order), "n_subjects": len(subjects)},
         )
+        return self._attach_paired_units(score, model_rdm, data_rdms, subjects, np.asarray(target_ids)[target_order])
+
+    def _attach_paired_units(
+        self, score: Score, model_rdm: np.ndarray, data_rdms: np.ndarray, subjects: Any, ids: np.ndarray
+    ) -> Score:
+        """Paired units for the regression gate (issue 17): per-subject and leave-one-stimulus-out rho."""
+        if self.comparison != "spearman":
+            score.attrs[PAIRED_UNITS_MISSING] = f"no stimulus jackknife for comparison {self.comparison!r}"
+            return score
+        return attach_units(score, lambda: rsa_units(model_rdm, data_rdms, subjects, ids))
 
 
 class RSACeiling(Ceiling):
