@@ -208,3 +208,18 @@ def test_sessions_combine_split_by_split():
     assert combined.fingerprint != combine_sessions([b, a], ["s1", "s2"]).fingerprint
     with pytest.raises(ValueError, match="different numbers of splits"):
         combine_sessions([a, SplitUnits(np.array([0.1, 0.2]), 90, 10, "sha256:c")], ["s1", "s2"])
+
+
+def test_cowley_session_mean_carries_the_split_by_split_mean_of_its_sessions():
+    from example_plugins.benchmarks.cowley2023.benchmark import _mean_of_sessions
+
+    sessions = []
+    for k in range(3):
+        record = SplitUnits(np.array([0.1, 0.2, 0.3]) + k / 10, 1080, 120, f"sha256:{k}")
+        sessions.append(attach_units(Score(float(record.scores.mean()), error=0.01), lambda r=record: r))
+    score = _mean_of_sessions(sessions, ["a", "b", "c"])
+    record = check_record(score, SplitUnits)
+    assert np.mean(record.scores) == pytest.approx(score.value, abs=1e-9)
+    assert (record.n_train, record.n_test) == (3240, 360)
+    without = _mean_of_sessions([Score(0.2, error=0.01), *sessions[1:]], ["a", "b", "c"])
+    assert paired_units(without) is None and "no per-split paired units" in without.attrs[PAIRED_UNITS_MISSING]
