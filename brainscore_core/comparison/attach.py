@@ -111,9 +111,7 @@ def combine_sessions(records: Sequence[SplitUnits], sessions: Sequence[str]) -> 
     return SplitUnits(scores, sum(r.n_train for r in records), sum(r.n_test for r in records), fingerprint)
 
 
-def rsa_units(
-    model_rdm: np.ndarray, subject_rdms: np.ndarray, subjects: Sequence[object], ids: Any
-) -> SubjectStimulusUnits:
+def rsa_units(model_rdm: np.ndarray, subject_rdms: np.ndarray, subjects: Any, ids: Any) -> SubjectStimulusUnits:
     """:class:`SubjectStimulusUnits` of RSA (Spearman): per-subject rho and leave-one-stimulus-out rho.
 
     ``model_rdm`` (N, N) and ``subject_rdms`` (S, N, N) in the stimulus order ``ids``.
@@ -127,7 +125,7 @@ def error_consistency_units(
     human_correct: np.ndarray,
     condition: np.ndarray,
     n_conditions: int,
-    subjects: Sequence[object],
+    subjects: Any,
     ids: Any,
 ) -> SubjectStimulusUnits:
     """:class:`SubjectStimulusUnits` of error consistency: signed per-subject kappa and its leave-one-stimulus-out
