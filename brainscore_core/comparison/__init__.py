@@ -8,6 +8,8 @@ One job per module:
   the CI line.
 - :mod:`.units`: the versioned paired-unit records a baseline stores, their fingerprints and :func:`compare_units`.
 - :mod:`.jackknife`: leave-one-stimulus-out values for RSA (Spearman) and error consistency (kappa).
+- :mod:`.attach`: where a score keeps its record (``score.attrs["paired_units"]``, the record's dict) and the
+  per-family constructors the metrics call; :func:`paired_units` reads it back.
 - :mod:`.simulation`: the generators of the calibration tests and of ``benchmarks/bench_gate_simulation.py``.
 
 Typical use by the gate::
@@ -17,6 +19,7 @@ Typical use by the gate::
     print(result.line(model, benchmark, version))
 """
 
+from .attach import PAIRED_UNITS, PAIRED_UNITS_MISSING, attach_units, paired_units
 from .decision import RESULT_VERSION, GateResult, Status, decide, incomparable
 from .estimates import (
     STORED_DIGITS,
@@ -48,6 +51,8 @@ from .units import (
 )
 
 __all__ = [
+    "PAIRED_UNITS",
+    "PAIRED_UNITS_MISSING",
     "RESULT_VERSION",
     "STORED_DIGITS",
     "UNITS_VERSION",
@@ -58,6 +63,7 @@ __all__ = [
     "StimulusUnits",
     "SubjectStimulusUnits",
     "UnitsMismatch",
+    "attach_units",
     "compare_units",
     "decide",
     "explained_variance_scale",
@@ -67,6 +73,7 @@ __all__ = [
     "linear_scale",
     "mcnemar_test",
     "nadeau_bengio_factor",
+    "paired_units",
     "rdm_spearman_loo",
     "satterthwaite_df",
     "split_fingerprint",

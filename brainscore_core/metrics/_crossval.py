@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from ..comparison.attach import attach_units, split_units
 from ..score import Score
 from .splits import SplitSpec, shuffle_splits
 from .stats import standard_error
@@ -31,16 +32,18 @@ def cross_validated(
     test_size: float,
     random_state: int,
     stratification_coord: str | None,
+    stimulus_ids: np.ndarray | None = None,
 ) -> Score:
     """Brain-Score's test-only cross-validation: ``compare(test indices)`` on every split; mean and its error.
 
     Splits are :func:`brainscore_core.metrics.splits.shuffle_splits` with ``train_size=None`` over the stimuli
     sorted by ``stimulus_id`` (stratified by ``stratify`` when given); error = std (ddof 0) / sqrt(n_splits).
+    With ``stimulus_ids`` (of the rows, in order) the score carries its paired units (per-split values).
     """
     spec = SplitSpec(n_splits=n_splits, train_size=None, test_size=test_size, random_state=random_state)
     splits = shuffle_splits(n_stimuli, spec, stratify=stratify, min_train=1, min_test=4)
     values = np.array([compare(np.sort(split.test)) for split in splits])
-    return Score(
+    score = Score(
         value=float(np.mean(values)),
         error=standard_error(values),
         details={"split": xr.DataArray(values, dims=("split",), coords={"split": np.arange(len(values))})},
@@ -52,6 +55,10 @@ def cross_validated(
             "n_test_stimuli": len(splits[0].test),
         },
     )
+    if stimulus_ids is not None:  # paired units for the regression gate (issue 17)
+        train, test = [split.train for split in splits], [split.test for split in splits]
+        attach_units(score, lambda: split_units(values, train, test, stimulus_ids))
+    return score
 
 
 SPLIT_ORDERS = ("stimulus_id", "given")
@@ -115,6 +122,7 @@ class TestOnlyCrossValidated:
             test_size=self.test_size,
             random_state=self.random_state,
             stratification_coord=self.stratification_coord if stratify is not None else None,
+            stimulus_ids=np.asarray(target["stimulus_id"].values)[order],  # paired units (issue 17)
         )
         score.attrs.update(attrs)
         score.attrs["split_order"] = self.split_order

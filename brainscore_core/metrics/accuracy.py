@@ -26,6 +26,7 @@ import numpy as np
 import xarray as xr
 
 from ..assemblies import require_coords, validate_behavioral_assembly
+from ..comparison.attach import attach_units, decision_units
 from ..errors import MetricInputError
 from ..score import Score
 from .base import Metric
@@ -84,12 +85,14 @@ class Accuracy(Metric):
         correct = correct_decisions(source, target)
         if len(correct) == 0:
             raise MetricInputError("Accuracy needs at least one decision, got none.")
-        return Score(
+        score = Score(
             value=float(np.mean(correct)),
             error=float(np.std(correct)),
             details={"correct": xr.DataArray(correct, dims=("presentation",))},
             attrs={"n_decisions": len(correct)},
         )
+        # paired units for the regression gate (issue 17): per-stimulus correctness
+        return attach_units(score, lambda: decision_units(correct, _row_ids(source, target)))
 
 
 def _bias(decisions: np.ndarray, shape: np.ndarray, texture: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
@@ -140,9 +143,21 @@ class ShapeBias(Metric):
             details = {"subject_shape_bias": xr.DataArray(per_subject, dims=("subject",), coords={"subject": subjects})}
         else:
             human_bias, error, details = float(_bias(answers, shape, texture)[0]), math.nan, {}
-        return Score(
+        score = Score(
             value=1.0 - abs(model_bias - human_bias),
             error=error,
             details=details,
             attrs={"model_shape_bias": model_bias, "human_shape_bias": human_bias},
         )
+        # paired units for the regression gate (issue 17): the model's per-stimulus decisions as class indices
+        decisions, cue_shape, cue_texture = _cue_columns(source, "source")
+        classes = sorted(set(cue_shape.tolist()) | set(cue_texture.tolist()))
+        return attach_units(score, lambda: decision_units(decisions, _row_ids(source, source), classes))
+
+
+def _row_ids(source: xr.DataArray, target: xr.DataArray | Sequence[object]) -> np.ndarray:
+    """Stimulus ids of the rows :func:`correct_decisions` returns (the target's, else the source's, else positions)."""
+    for assembly in (target, source):
+        if isinstance(assembly, xr.DataArray) and "stimulus_id" in assembly.coords:
+            return np.asarray(assembly["stimulus_id"].values)
+    return np.arange(len(source))

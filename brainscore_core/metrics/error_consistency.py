@@ -27,6 +27,7 @@ import numpy as np
 import xarray as xr
 
 from ..assemblies import require_coords, validate_behavioral_assembly
+from ..comparison.attach import attach_units, error_consistency_units
 from ..errors import MetricInputError
 from ..score import Score
 from ._inputs import matched_stimulus_order
@@ -149,11 +150,23 @@ class ErrorConsistency(Metric):
         details = xr.DataArray(
             kappas, dims=("subject", "condition"), coords={"subject": humans.subjects, "condition": humans.conditions}
         )
-        return Score(
+        score = Score(
             value=value,
             error=error,
             details={"kappa": details},
             attrs={"n_subjects": len(humans.subjects), "n_conditions": len(humans.conditions)},
+        )
+        # paired units for the regression gate (issue 17): signed per-subject kappa + leave-one-stimulus-out
+        return attach_units(
+            score,
+            lambda: error_consistency_units(
+                model[0] > 0.5,
+                humans.correct,
+                humans.condition,
+                len(humans.conditions),
+                humans.subjects,
+                humans.stimuli,
+            ),
         )
 
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
+from ..comparison.attach import attach_units, split_units
 from ..errors import MetricInputError
 from ..score import Score
 from .base import Metric
@@ -151,12 +152,16 @@ class CrossValidatedPredictivity(Metric):
         del data
         per_split = median_ignoring_nan(correlations, axis=-1, what="target neuroids")
         value, error = mean_and_error(per_split)
-        return Score(
+        score = Score(
             value=value,
             error=error,
             details=self._details(correlations, per_split, target, source, prediction),
             attrs=self._attrs(prediction, stratify is not None, len(target)),
         )
+        # paired units for the regression gate (issue 17): per-split scores + split fingerprint
+        ids = target.coords["stimulus_id"].values
+        train, test = [s.train for s in splits], [s.test for s in splits]
+        return attach_units(score, lambda: split_units(per_split, train, test, ids))
 
     def _details(
         self,

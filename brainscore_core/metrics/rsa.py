@@ -21,13 +21,14 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
 from scipy import stats
 
 from ..assemblies import validate_rdm_assembly
+from ..comparison.attach import PAIRED_UNITS_MISSING, attach_units, rsa_units
 from ..errors import MetricInputError
 from ..score import Score
 from ._crossval import TestOnlyCrossValidated, cross_validated, stratification_labels
@@ -404,15 +405,24 @@ class RSAMetric(Metric):
         target_rdms, target_ids, subjects = as_rdm_stack(target, side=TARGET)
         source_order, target_order = matched_stimulus_order(source_ids, target_ids)
         _check_stimulus_count(len(target_order), 3, "RSA")
-        per_subject = compare_rdms(
-            _reorder_rdms(source_rdm, source_order), _reorder_rdms(target_rdms, target_order), self.comparison
-        )
-        return Score(
+        model_rdm, data_rdms = _reorder_rdms(source_rdm, source_order), _reorder_rdms(target_rdms, target_order)
+        per_subject = compare_rdms(model_rdm, data_rdms, self.comparison)
+        score = Score(
             value=float(np.mean(per_subject)),
             error=standard_error(per_subject),
             details={"subject": xr.DataArray(per_subject, dims=("subject",), coords={"subject": subjects})},
             attrs={"comparison": self.comparison, "n_stimuli": len(target_order), "n_subjects": len(subjects)},
         )
+        return self._attach_paired_units(score, model_rdm, data_rdms, subjects, np.asarray(target_ids)[target_order])
+
+    def _attach_paired_units(
+        self, score: Score, model_rdm: np.ndarray, data_rdms: np.ndarray, subjects: Any, ids: np.ndarray
+    ) -> Score:
+        """Paired units for the regression gate (issue 17): per-subject and leave-one-stimulus-out rho."""
+        if self.comparison != "spearman":
+            score.attrs[PAIRED_UNITS_MISSING] = f"no stimulus jackknife for comparison {self.comparison!r}"
+            return score
+        return attach_units(score, lambda: rsa_units(model_rdm, data_rdms, subjects, ids))
 
 
 class RSACeiling(Ceiling):

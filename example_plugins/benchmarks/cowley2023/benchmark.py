@@ -40,6 +40,8 @@ import numpy as np
 import xarray as xr
 
 from brainscore_core.benchmarks import Benchmark, NeuralBenchmark, attach_recording_details
+from brainscore_core.comparison import SplitUnits
+from brainscore_core.comparison.attach import PAIRED_UNITS_MISSING, attach_units, combine_sessions, paired_units
 from brainscore_core.loading import load_ceiling, load_dataset, load_metric, load_stimulus_set
 from brainscore_core.score import Score, ceil_ratio
 
@@ -193,7 +195,7 @@ def _mean_of_sessions(scores: Sequence[Score], sessions: Sequence[str]) -> Score
     errors = np.array([s.error for s in scores])
     error = float(math.sqrt(np.sum(errors**2)) / len(scores))
     coords = {"session": list(sessions)}
-    return Score(
+    score = Score(
         value=float(values.mean()),
         error=error,
         details={
@@ -202,6 +204,17 @@ def _mean_of_sessions(scores: Sequence[Score], sessions: Sequence[str]) -> Score
         },
         attrs={"aggregation": "mean over sessions; error = sqrt(sum of squared session errors) / n_sessions"},
     )
+    return _attach_session_units(score, scores, sessions)
+
+
+def _attach_session_units(score: Score, scores: Sequence[Score], sessions: Sequence[str]) -> Score:
+    """Paired units for the regression gate (issue 17): split j = mean over sessions of each session's split j."""
+    records = [paired_units(s) for s in scores]
+    split_records = [r for r in records if isinstance(r, SplitUnits)]
+    if len(split_records) != len(records):
+        score.attrs[PAIRED_UNITS_MISSING] = "a session's score carries no per-split paired units"
+        return score
+    return attach_units(score, lambda: combine_sessions(split_records, sessions))
 
 
 def cowley2023_v4_selection(metric_identifier: str = "pls") -> SessionMeanBenchmark:
