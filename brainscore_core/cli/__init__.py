@@ -9,7 +9,7 @@ import sys
 import typing
 
 from .. import __version__
-from ..registry import REGISTRIES
+from ..registry import REGISTRIES as _REGISTRIES
 
 if typing.TYPE_CHECKING:  # (a plain import would add the names to the module's public namespace)
     from collections.abc import Iterator, Sequence
@@ -17,7 +17,7 @@ if typing.TYPE_CHECKING:  # (a plain import would add the names to the module's 
 __all__ = ["EXIT_BROKEN_PIPE", "LISTABLE", "build_parser", "main"]
 
 EXIT_BROKEN_PIPE = 141  #: 128 + SIGPIPE: the reader closed the pipe (e.g. ``| head``)
-LISTABLE = tuple(REGISTRIES)  #: the ``brainscore list`` choices: the registries' CLI names
+LISTABLE = tuple(_REGISTRIES)  #: the ``brainscore list`` choices: the registries' CLI names
 
 
 def build_parser() -> argparse.ArgumentParser:
