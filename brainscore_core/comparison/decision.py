@@ -162,7 +162,7 @@ def decide(
     if tol < 0 or n_comparisons < 1:
         raise ValueError(f"tol must be >= 0 and n_comparisons >= 1, got tol={tol!r}, n_comparisons={n_comparisons}.")
     level = alpha / n_comparisons
-    common = dict(
+    common: dict[str, Any] = dict(
         resampled=estimate.resampled,
         alpha=level,
         tol=tol,
@@ -179,6 +179,7 @@ def decide(
     critical = _quantile(1 - level, estimate.df)
     mdd = (critical + _quantile(power, estimate.df)) * estimate.se
     if estimate.kind == "exact":
+        assert estimate.p_worse is not None and estimate.p_better is not None  # an exact test carries its p-values
         t = nan
         p_worse, p_better = float(estimate.p_worse), float(estimate.p_better)
     else:

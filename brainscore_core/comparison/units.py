@@ -290,6 +290,7 @@ def compare_units(
                 note=note,
             )
         return split_test(baseline.scores, current.scores, n_train=current.n_train, n_test=current.n_test, scale=scale)
+    assert not isinstance(baseline, SplitUnits) and not isinstance(current, SplitUnits)  # handled above
     if baseline.stimuli != current.stimuli:
         raise UnitsMismatch(
             f"stimulus fingerprint differs (baseline {_short(baseline.stimuli)}, now {_short(current.stimuli)})"
