@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -30,3 +35,25 @@ def isolated_no_cache(isolated_cache: Path) -> Iterator[Path]:
 
     with configure(cache_enabled=False):
         yield isolated_cache
+
+
+@pytest.fixture
+def fresh_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], ModuleType]:
+    """``fresh_module(name, source)``: write ``tmp_path/<name>.py`` and import it afresh, as a person's edit of a
+    module would be seen. Each write gets its own modification time (whole seconds apart): Python's bytecode cache
+    and ``linecache`` tell versions of a file apart by size and mtime."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    writes = 0
+
+    def write_and_import(name: str, source: str) -> ModuleType:
+        nonlocal writes
+        path = tmp_path / f"{name}.py"
+        path.write_text(source)
+        writes += 1
+        stamp = time.time() + 10 * writes
+        os.utime(path, (stamp, stamp))
+        sys.modules.pop(name, None)
+        importlib.invalidate_caches()
+        return importlib.import_module(name)
+
+    return write_and_import

@@ -140,34 +140,14 @@ def test_info_counts_results_and_clear_by_model_keeps_ceilings():
     assert cache.info()["result_entries"] == {}
 
 
-_REWRITES = [0]
-
-
-def _distinct_mtime(path) -> None:
-    """Give each rewrite its own modification time (whole seconds apart), as edits by a person have: Python's
-    bytecode cache and ``linecache`` tell versions of a file apart by size and mtime."""
-    import os
-    import time
-
-    _REWRITES[0] += 1
-    stamp = time.time() + 10 * _REWRITES[0]
-    os.utime(path, (stamp, stamp))
-
-
-def _ceiling_module(folder, value: float, helper_value: float = 0.0):
+def _ceiling_module(fresh_module, value: float, helper_value: float = 0.0):
     """``ceiling_toy.py`` with ``my_ceiling`` returning ``value`` (plus a helper's), imported afresh."""
-    import importlib
-    import sys
-
-    (folder / "ceiling_toy.py").write_text(
+    return fresh_module(
+        "ceiling_toy",
         "from brainscore_core import Score\n\n"
         f"def helper():\n    return {helper_value}\n\n"
-        f"def my_ceiling(assembly):\n    return Score({value} + helper())\n"
+        f"def my_ceiling(assembly):\n    return Score({value} + helper())\n",
     )
-    _distinct_mtime(folder / "ceiling_toy.py")
-    sys.modules.pop("ceiling_toy", None)
-    importlib.invalidate_caches()
-    return importlib.import_module("ceiling_toy")
 
 
 def _ceiling_with(function, data) -> float:
@@ -176,12 +156,11 @@ def _ceiling_with(function, data) -> float:
     return float(benchmark.ceiling)
 
 
-def test_an_edited_ceiling_function_is_a_miss(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(tmp_path))
+def test_an_edited_ceiling_function_is_a_miss(fresh_module):
     data = _data()
-    assert _ceiling_with(_ceiling_module(tmp_path, 0.5).my_ceiling, data) == 0.5
-    assert _ceiling_with(_ceiling_module(tmp_path, 0.8).my_ceiling, data) == 0.8  # the probe's 0.5 -> 0.8 edit
-    edited_helper = _ceiling_module(tmp_path, 0.8, helper_value=0.1)  # only a helper in its module changed
+    assert _ceiling_with(_ceiling_module(fresh_module, 0.5).my_ceiling, data) == 0.5
+    assert _ceiling_with(_ceiling_module(fresh_module, 0.8).my_ceiling, data) == 0.8  # the probe's 0.5 -> 0.8 edit
+    edited_helper = _ceiling_module(fresh_module, 0.8, helper_value=0.1)  # only a helper in its module changed
     assert _ceiling_with(edited_helper.my_ceiling, data) == pytest.approx(0.9)
     cached = ResultCache("ceilings")
     assert len(list(cached.root.glob("*.json"))) == 3

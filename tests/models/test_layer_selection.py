@@ -166,34 +166,13 @@ def test_conflicting_selection_benchmark_registration():
         register_selection_benchmark("V4", "another.V4-benchmark")
 
 
-_REWRITES = [0]
-
-
-def _distinct_mtime(path) -> None:
-    """Give each rewrite its own modification time (whole seconds apart), as edits by a person have: Python's
-    bytecode cache and ``linecache`` tell versions of a file apart by size and mtime."""
-    import os
-    import time
-
-    _REWRITES[0] += 1
-    stamp = time.time() + 10 * _REWRITES[0]
-    os.utime(path, (stamp, stamp))
-
-
-def _write_metric_module(folder, body: str):
+def _write_metric_module(fresh_module, body: str):
     """A metric in its own module file ``selection_metric_toy.py``, imported (again) after each (re)write."""
-    import importlib
-    import sys
-
-    path = folder / "selection_metric_toy.py"
-    path.write_text(
+    return fresh_module(
+        "selection_metric_toy",
         "import numpy as np\nfrom brainscore_core import Score\nCALLS = []\n\n"
-        f"def metric(source, target):\n    CALLS.append(1)\n{body}\n"
+        f"def metric(source, target):\n    CALLS.append(1)\n{body}\n",
     )
-    _distinct_mtime(path)
-    sys.modules.pop("selection_metric_toy", None)
-    importlib.invalidate_caches()
-    return importlib.import_module("selection_metric_toy")
 
 
 RDM_BODY = (
@@ -218,17 +197,16 @@ def _register(stimuli, metric, target=None) -> None:
     )
 
 
-def test_selection_is_keyed_on_the_benchmarks_data_and_code(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(tmp_path))
+def test_selection_is_keyed_on_the_benchmarks_data_and_code(fresh_module):
     stimuli = _stimuli()
-    module = _write_metric_module(tmp_path, RDM_BODY.format(sign=""))
+    module = _write_metric_module(fresh_module, RDM_BODY.format(sign=""))
     _register(stimuli, module.metric)
     assert _model().start_recording("V4") is None and len(module.CALLS) == 3
-    module = _write_metric_module(tmp_path, RDM_BODY.format(sign=""))  # same code: served from the cache
+    module = _write_metric_module(fresh_module, RDM_BODY.format(sign=""))  # same code: served from the cache
     _register(stimuli, module.metric)
     _model().start_recording("V4")
     assert module.CALLS == []
-    edited = _write_metric_module(tmp_path, RDM_BODY.format(sign="-"))  # the metric's code was edited
+    edited = _write_metric_module(fresh_module, RDM_BODY.format(sign="-"))  # the metric's code was edited
     _register(stimuli, edited.metric)
     model = _model()
     model.start_recording("V4")
