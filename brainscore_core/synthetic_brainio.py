@@ -12,14 +12,17 @@ responses that depend on the images (so models score above zero) plus trial nois
   presentation``, float64 0/1 spikes in 300 one-ms bins; V1 and V2), ``stimulus_FreemanZiemba2013_aperture-public``
   ``.csv`` / ``.zip`` (320 x 320 single-channel PNG, noise and texture images in a grey aperture).
 
-Each returns ``{file name: SyntheticFile}`` (path, SHA-1, size) for a test catalog.
+Each returns ``{file name: SyntheticFile}`` (path, SHA-1, size); :func:`synthetic_catalog` registers them in place
+of the real catalog entries (serve their folder with ``BRAINSCORE_DATA_MIRROR``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +31,11 @@ import pandas as pd
 import xarray as xr
 
 __all__ = [
+    "DATA_FILES",
     "FREEMANZIEMBA2013_FILES",
     "MAJAJHONG2015_FILES",
     "SyntheticFile",
+    "synthetic_catalog",
     "write_freemanziemba2013_public",
     "write_majajhong2015_public",
 ]
@@ -113,7 +118,9 @@ def write_majajhong2015_public(
     rng = np.random.default_rng(seed)
     objects = [f"object{i:02d}" for i in range(n_objects)]
     categories = [f"category{i % 4}" for i in range(n_objects)]
-    rows, members, images = [], {}, []
+    rows: list[dict[str, object]] = []
+    members: dict[str, bytes] = {}
+    images: list[np.ndarray] = []
     for o, (object_name, category) in enumerate(zip(objects, categories, strict=True)):
         base = rng.uniform(0, 255, (8, 8, 3))
         for k in range(images_per_object):
@@ -216,7 +223,9 @@ def write_freemanziemba2013_public(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    rows, members, images = [], {}, []
+    rows: list[dict[str, object]] = []
+    members: dict[str, bytes] = {}
+    images: list[np.ndarray] = []
     for texture_type in ("noise", "texture"):
         for family in families:
             base = rng.uniform(0, 255, (8, 8, 1))
@@ -237,9 +246,7 @@ def write_freemanziemba2013_public(
                         "texture_family": family,
                         "sample": sample,
                         "resolution": "320x320",
-                        "image_id_without_aperture": hashlib.sha1(
-                            filename.encode(), usedforsecurity=False
-                        ).hexdigest(),
+                        "image_id_without_aperture": hashlib.sha1(filename.encode(), usedforsecurity=False).hexdigest(),
                         "filename": filename,
                     }
                 )
@@ -273,3 +280,36 @@ def write_freemanziemba2013_public(
     )
     _write_netcdf(array, directory / FREEMANZIEMBA2013_FILES[0])
     return {name: _described(directory / name) for name in FREEMANZIEMBA2013_FILES}
+
+
+#: which synthetic files make up each of Brain-Score's data identifiers
+DATA_FILES: dict[str, tuple[str, ...]] = {
+    "MajajHong2015.public": MAJAJHONG2015_FILES[:1],
+    "hvm-public": MAJAJHONG2015_FILES[1:],
+    "FreemanZiemba2013.public": FREEMANZIEMBA2013_FILES[:1],
+    "FreemanZiemba2013.aperture-public": FREEMANZIEMBA2013_FILES[1:],
+}
+
+
+@contextlib.contextmanager
+def synthetic_catalog(files: Mapping[str, SyntheticFile]) -> Iterator[None]:
+    """Within the block, the data identifiers of :data:`DATA_FILES` whose files are all in ``files`` are registered
+    with the synthetic files' SHA-1s and sizes instead of the real ones (point ``BRAINSCORE_DATA_MIRROR`` at their
+    folder to serve them); the registry is restored afterwards."""
+    from .fetching import brainio_file, register_remote_data, remote_data_registry
+
+    remote_data_registry._prepare()  # the plugins' real entries first, so that they can be replaced
+    snapshot = remote_data_registry.snapshot()
+    try:
+        for identifier, names in DATA_FILES.items():
+            if all(name in files for name in names):
+                if identifier in remote_data_registry:
+                    del remote_data_registry[identifier]
+                register_remote_data(
+                    identifier,
+                    [brainio_file(name, files[name].sha1, size=files[name].size) for name in names],
+                    description=f"synthetic stand-in for {identifier}",
+                )
+        yield
+    finally:
+        remote_data_registry.restore(snapshot)
