@@ -1,0 +1,432 @@
+"""Cross-check whole standard benchmarks against Brain-Score 2.4.2's own benchmark classes (run on demand).
+
+Same four steps as ``crosscheck_brainscore.py`` (which checks single metrics), each reading and writing one
+directory:
+
+    .venv/bin/python       benchmarks/crosscheck_benchmarks.py --write      /tmp/xb   # synthetic files + features
+    .venv/bin/python       benchmarks/crosscheck_benchmarks.py --ours       /tmp/xb   # ours.json
+    cd /tmp && /tmp/bsvenv/bin/python /path/to/benchmarks/crosscheck_benchmarks.py --brainscore /tmp/xb
+    .venv/bin/python       benchmarks/crosscheck_benchmarks.py --compare    /tmp/xb   # the table
+
+(run the Brain-Score step from a folder without a ``brainscore_core`` package in it: Brain-Score's own
+``brainscore_core`` must be the one imported.)
+
+``--write`` (the project's venv) writes synthetic data in the real BrainIO layout
+(:mod:`brainscore_core.synthetic_brainio`: same file names, dims, levels, CSV columns, flat zips) and precomputed
+model features for every stimulus (the images shrunk to 8 x 8 RGB, 192 features); also test images for the screen
+placement check. ``--ours`` scores each benchmark with this project's registered benchmark, its files served by
+``BRAINSCORE_DATA_MIRROR``. ``--brainscore`` (Brain-Score's venv, ``BS_INSTALL_DEPENDENCIES=no``) runs Brain-Score's
+``load_benchmark(<id>)`` with its S3 download (``s3.fetch_file``) redirected to the same files -- everything else
+(its data plugins' loaders, the stimulus-set merge, ``average_repetition``, the metric, the ceiling,
+``explained_variance``) is its own code -- and a model returning the same features. Nothing of Brain-Score is copied
+here. Brain-Score's pls is scikit-learn's NIPALS with ``tol=1e-6``: its raw scores differ from ours (NIPALS run to
+convergence) by up to ~1e-4, so each benchmark is also rerun on Brain-Score's side with its ``pls`` metric built
+with ``tol=1e-24`` (the ``[BS tol=1e-24]`` rows), which must agree to <= 1e-6.
+
+The benchmark families are entries of :data:`FAMILIES` (a name -> :class:`Family` of the three step functions and
+the table rows); another module adds its own with :func:`register_family` (e.g. the behavioural benchmarks).
+
+Threads default to 1 (``OMP_NUM_THREADS`` etc.).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402
+
+OURS, BRAINSCORE = "ours.json", "brainscore.json"
+FEATURES = "features.npz"
+FILES = "files"  # the synthetic BrainIO files (also the mirror folder)
+SHRINK = 8  # features: each image shrunk to SHRINK x SHRINK RGB
+
+
+@dataclass
+class Family:
+    """A benchmark family of the cross-check: the three step functions and the rows of the table.
+
+    ``write(directory)`` (project venv), ``ours(directory) -> results``, ``brainscore(directory) -> results``;
+    results map a key to ``{"value", "error", "splits"}`` (see :func:`result`). ``rows``: (label, key, note).
+    """
+
+    write: Callable[[Path], None]
+    ours: Callable[[Path], dict[str, dict[str, Any]]]
+    brainscore: Callable[[Path], dict[str, dict[str, Any]]]
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+FAMILIES: dict[str, Family] = {}
+
+
+def register_family(name: str, family: Family) -> None:
+    """Add a family of rows (its steps run in the order families were registered)."""
+    FAMILIES[name] = family
+
+
+def result(value: float, error: float = math.nan, splits: Any = None, **extra: Any) -> dict[str, Any]:
+    """One measured quantity as JSON: value, error and optional per-split values (NaN as null)."""
+
+    def clean(x: float) -> float | None:
+        return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+    payload: dict[str, Any] = {"value": clean(float(value)), "error": clean(float(error))}
+    if splits is not None:
+        payload["splits"] = [clean(float(v)) for v in np.ravel(splits)]
+    payload.update(extra)
+    return payload
+
+
+def timed(results: dict[str, dict[str, Any]], key: str, compute: Callable[[], dict[str, Any]]) -> None:
+    start = time.perf_counter()
+    try:
+        results[key] = compute()
+    except Exception as error:  # noqa: BLE001 -- report and go on: one failure should not hide the other rows
+        results[key] = {"failed": f"{type(error).__name__}: {error}"}
+    results[key]["seconds"] = round(time.perf_counter() - start, 3)
+    print(f"  {key:44s} {results[key].get('value', results[key].get('failed'))}  ({results[key]['seconds']} s)")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# neural: MajajHong2015public V4/IT, FreemanZiemba2013public V1/V2
+# ----------------------------------------------------------------------------------------------------------
+NEURAL = {
+    # our identifier: (Brain-Score's registry identifier, model visual degrees = the benchmark's)
+    "MajajHong2015public.V4-pls": ("MajajHong2015public.V4-pls", 8),
+    "MajajHong2015public.IT-pls": ("MajajHong2015public.IT-pls", 8),
+    "FreemanZiemba2013public.V1-pls": ("FreemanZiemba2013public.V1-pls", 4),
+    "FreemanZiemba2013public.V2-pls": ("FreemanZiemba2013public.V2-pls", 4),
+}
+STIMULUS_SETS = {"hvm-public": "stimulus_hvm-public", "FreemanZiemba2013.aperture-public": None}
+
+
+def neural_write(directory: Path) -> None:
+    from brainscore_core.brainio import load_stimulus_set
+    from brainscore_core.config import configure
+    from brainscore_core.synthetic_brainio import (
+        FREEMANZIEMBA2013_FILES,
+        MAJAJHONG2015_FILES,
+        write_freemanziemba2013_public,
+        write_majajhong2015_public,
+    )
+    from brainscore_core.testing import shrunk_pixels
+
+    files = {**write_majajhong2015_public(directory / FILES), **write_freemanziemba2013_public(directory / FILES)}
+    catalog = {name: {"sha1": f.sha1, "size": f.size} for name, f in files.items()}
+    (directory / "catalog.json").write_text(json.dumps(catalog, indent=1))
+    arrays: dict[str, np.ndarray] = {}
+    with configure(cache_dir=directory / "write_home", cache_enabled=True):
+        for key, (csv, archive) in {"hvm": MAJAJHONG2015_FILES[1:], "fz": FREEMANZIEMBA2013_FILES[1:]}.items():
+            stimuli = load_stimulus_set(directory / FILES / csv, directory / FILES / archive)
+            arrays[f"{key}_stimulus_id"] = np.asarray(stimuli.stimulus_ids)
+            arrays[f"{key}_features"] = shrunk_pixels(stimuli, SHRINK)
+    np.savez(directory / FEATURES, **arrays)
+    print(f"wrote {len(files)} synthetic files to {directory / FILES} and features to {directory / FEATURES}")
+
+
+def _features(directory: Path) -> dict[str, np.ndarray]:
+    """stimulus id -> feature vector, for every stimulus of every synthetic stimulus set."""
+    with np.load(directory / FEATURES, allow_pickle=False) as archive:
+        table: dict[str, np.ndarray] = {}
+        for key in ("hvm", "fz"):
+            for stimulus_id, row in zip(archive[f"{key}_stimulus_id"], archive[f"{key}_features"], strict=True):
+                table[str(stimulus_id)] = row
+    return table
+
+
+def neural_ours(directory: Path) -> dict[str, dict[str, Any]]:
+    from brainscore_core import load_benchmark, neuroid_assembly
+    from brainscore_core.brain_model import BrainModel
+    from brainscore_core.config import configure
+    from brainscore_core.synthetic_brainio import SyntheticFile, synthetic_catalog
+
+    features = _features(directory)
+    catalog = json.loads((directory / "catalog.json").read_text())
+    files = {n: SyntheticFile(n, directory / FILES / n, c["sha1"], c["size"]) for n, c in catalog.items()}
+
+    class Precomputed(BrainModel):
+        identifier = "precomputed"
+
+        def __init__(self, degrees: float) -> None:
+            self.degrees = degrees
+
+        def visual_degrees(self) -> float:
+            return self.degrees
+
+        def start_recording(self, region: str, time_bins: Any = None) -> None:
+            pass
+
+        def start_task(self, task: Any, fitting_stimuli: Any = None) -> None:
+            pass
+
+        def look_at(self, stimuli: Any, number_of_trials: int = 1) -> Any:
+            values = np.stack([features[s] for s in stimuli.stimulus_ids])
+            return neuroid_assembly(
+                values, stimulus_id=stimuli.stimulus_ids, neuroid_id=[f"f{i}" for i in range(values.shape[1])]
+            )
+
+    os.environ["BRAINSCORE_DATA_MIRROR"] = str(directory / FILES)
+    os.environ["BRAINIO_HOME"] = str(directory / "no-brainio")
+    results: dict[str, dict[str, Any]] = {}
+    home = directory / "ours_home"
+    shutil.rmtree(home, ignore_errors=True)
+    with configure(cache_dir=home, cache_enabled=True, progress=False), synthetic_catalog(files):
+        for identifier, (_, degrees) in NEURAL.items():
+
+            def run(identifier: str = identifier, degrees: float = degrees) -> dict[str, Any]:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    benchmark = load_benchmark(identifier)
+                    score = benchmark(Precomputed(degrees))
+                splits = score.details["split"].values
+                results[f"{identifier}:ceiling"] = result(score.ceiling, score.attrs["ceiling_error"])
+                results[f"{identifier}:raw"] = result(score.raw, score.raw_error, splits)
+                results[f"{identifier}:score"] = result(float(score), math.nan)
+                return result(float(score), identifier=benchmark.identifier, version=benchmark.version)
+
+            timed(results, identifier, run)
+    return results
+
+
+def neural_brainscore(directory: Path) -> dict[str, dict[str, Any]]:
+    os.environ.setdefault("BS_INSTALL_DEPENDENCIES", "no")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    os.environ["BRAINSCORE_HOME"] = str(directory / "bs_home")
+    os.environ["RESULTCACHING_HOME"] = str(directory / "bs_result_caching")
+    os.environ["RESULTCACHING_DISABLE"] = "1"
+    os.environ["BRAINIO_HOME"] = str(directory / "bs_brainio")
+    import brainscore_vision
+    from brainscore_core.supported_data_standards.brainio import s3
+    from brainscore_core.supported_data_standards.brainio.assemblies import NeuroidAssembly
+    from brainscore_vision import load_benchmark
+    from brainscore_vision.model_interface import BrainModel
+
+    features = _features(directory)
+    work = directory / "bs_files"  # Brain-Score unzips next to the zip: give it its own copy
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(directory / FILES, work)
+    requested: dict[str, dict[str, str]] = {}
+
+    def local_file(location_type: str, location: str, version_id: str, sha1: str) -> str:
+        name = location.rsplit("/", 1)[-1]
+        requested[name] = {"location": location, "version_id": str(version_id), "sha1": sha1}
+        path = work / name
+        if not path.is_file():
+            raise FileNotFoundError(f"Brain-Score asked for {location}; the synthetic files have no {name}")
+        return str(path)
+
+    s3.fetch_file = local_file
+
+    class Precomputed(BrainModel):
+        def __init__(self, degrees: float) -> None:
+            self.degrees = degrees
+
+        def visual_degrees(self) -> float:
+            return self.degrees
+
+        def start_recording(self, recording_target: Any, time_bins: Any = None) -> None:
+            self.time_bins = time_bins
+
+        def start_task(self, task: Any, fitting_stimuli: Any = None) -> None:
+            pass
+
+        def look_at(self, stimuli: Any, number_of_trials: int = 1) -> Any:
+            ids = list(stimuli["stimulus_id"].values)
+            values = np.stack([features[str(s)] for s in ids])
+            coords = {column: ("presentation", stimuli[column].values) for column in stimuli.columns}
+            coords.update(
+                neuroid_id=("neuroid", [f"f{i}" for i in range(values.shape[1])]),
+                region=("neuroid", ["model"] * values.shape[1]),
+            )
+            return NeuroidAssembly(values, coords=coords, dims=["presentation", "neuroid"])
+
+    def tight_pls() -> None:
+        # Brain-Score's own pls with scikit-learn's NIPALS run to convergence (the [BS tol=1e-24] rows)
+        import brainscore_vision.metrics.regression_correlation  # noqa: F401 -- registers 'pls'
+        from brainscore_vision.metrics.regression_correlation.metric import (
+            CrossRegressedCorrelation,
+            pearsonr_correlation,
+            pls_regression,
+        )
+
+        brainscore_vision.metric_registry["pls"] = lambda *args, **kwargs: CrossRegressedCorrelation(
+            *args,
+            regression=pls_regression(regression_kwargs=dict(tol=1e-24, max_iter=100_000)),
+            correlation=pearsonr_correlation(),
+            **kwargs,
+        )
+
+    results: dict[str, dict[str, Any]] = {}
+    warnings.filterwarnings("ignore")
+    for variant in ("", "[tol=1e-24]"):
+        if variant:
+            tight_pls()
+        for identifier, (theirs, degrees) in NEURAL.items():
+
+            def run(theirs: str = theirs, degrees: float = degrees, key: str = identifier + variant) -> dict:
+                benchmark = load_benchmark(theirs)
+                score = benchmark(Precomputed(degrees))
+                raw, ceiling = score.attrs["raw"], score.attrs["ceiling"]
+                splits = raw.attrs["raw"].median("neuroid").values
+                results[f"{key}:ceiling"] = result(ceiling.item(), float(ceiling.attrs["error"]))
+                results[f"{key}:raw"] = result(raw.item(), float(raw.attrs["error"]), splits)
+                results[f"{key}:score"] = result(score.item(), math.nan)
+                return result(0.0, identifier=benchmark.identifier, version=benchmark.version)
+
+            timed(results, identifier + variant, run)
+    results["requested files"] = {"files": requested}
+    return results
+
+
+def _neural_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for identifier in NEURAL:
+        for quantity in ("ceiling", "raw", "score"):
+            rows.append((f"{identifier} {quantity}", f"{identifier}:{quantity}", ""))
+        for quantity in ("raw", "score"):
+            rows.append(
+                (f"{identifier} {quantity} [BS tol=1e-24]", f"{identifier}:{quantity}|tol", "BS pls NIPALS converged")
+            )
+    return rows
+
+
+register_family("neural", Family(neural_write, neural_ours, neural_brainscore, _neural_rows()))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the four steps
+# ----------------------------------------------------------------------------------------------------------
+def _versions(kind: str) -> dict[str, str]:
+    import importlib.metadata
+
+    import scipy
+    import sklearn
+    import xarray as xr
+
+    names = ["brainscore-vision", "brainscore-core"] if kind == "brainscore" else ["pytest-brainscore"]
+    versions = {"python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__}
+    versions.update({"scikit-learn": sklearn.__version__, "xarray": xr.__version__})
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "?"
+    return versions
+
+
+def run_side(directory: Path, kind: str) -> None:
+    results: dict[str, dict[str, Any]] = {}
+    for name, family in FAMILIES.items():
+        print(f"{kind}: {name}")
+        results.update((family.ours if kind == "ours" else family.brainscore)(directory))
+    payload = {"side": kind, "versions": _versions(kind), "results": results}
+    target = directory / (OURS if kind == "ours" else BRAINSCORE)
+    target.write_text(json.dumps(payload, indent=1))
+    print(f"wrote {target}")
+
+
+def _max_difference(a: Any, b: Any) -> float | None:
+    if a is None or b is None:
+        return None
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.shape != y.shape:
+        return math.inf
+    return float(np.nanmax(np.abs(x - y))) if x.size else None
+
+
+def compare(directory: Path) -> list[tuple[str, float | None, float | None, float | None, float | None, str]]:
+    ours = json.loads((directory / OURS).read_text())
+    theirs = json.loads((directory / BRAINSCORE).read_text())
+    print("ours:       ", ", ".join(f"{k} {v}" for k, v in ours["versions"].items()))
+    print("Brain-Score:", ", ".join(f"{k} {v}" for k, v in theirs["versions"].items()))
+    header = f"{'row':58s} {'ours':>14s} {'Brain-Score':>14s} {'|diff|':>8s} {'err diff':>8s} {'split max':>9s}  note"
+    print(header)
+    print("-" * len(header))
+    table = []
+    for family in FAMILIES.values():
+        for label, key, note in family.rows:
+            our_key = key.replace("|tol", "")
+            their_key = key.replace(":", "[tol=1e-24]:") if key.endswith("|tol") else key
+            their_key = their_key.replace("|tol", "")
+            a, b = ours["results"].get(our_key, {}), theirs["results"].get(their_key, {})
+            if "value" not in a or "value" not in b:
+                print(f"{label:58s} FAILED or missing: {a.get('failed') or b.get('failed') or 'missing'}")
+                table.append((label, None, None, None, None, "FAILED"))
+                continue
+            va, vb = a["value"], b["value"]
+            diff = None if va is None or vb is None else abs(va - vb)
+            ea, eb = a.get("error"), b.get("error")
+            error_diff = None if ea is None or eb is None else abs(ea - eb)
+            split_diff = _max_difference(a.get("splits"), b.get("splits"))
+
+            def small(x: float | None) -> str:
+                return "-" if x is None else f"{x:.1e}"
+
+            print(
+                f"{label:58s} {va:14.10f} {vb:14.10f} {small(diff):>8s} {small(error_diff):>8s} "
+                f"{small(split_diff):>9s}  {note}"
+            )
+            table.append((label, va, vb, diff, split_diff, note))
+    requested = theirs["results"].get("requested files", {}).get("files", {})
+    if requested:
+        _compare_catalog(requested)
+    return table
+
+
+def _compare_catalog(requested: dict[str, dict[str, str]]) -> None:
+    """Brain-Score's own requests (URL, version id, SHA-1) against our registered catalog entries."""
+    from brainscore_core.fetching import remote_data_registry
+
+    ours = {}
+    for identifier in remote_data_registry:
+        for file in remote_data_registry.load(identifier).files:
+            ours[file.name] = file
+    print("catalog: Brain-Score's request vs our entry")
+    for name, request in sorted(requested.items()):
+        mine = ours.get(name)
+        if mine is None:
+            print(f"  {name}: not in our catalog")
+            continue
+        expected = f"{request['location']}?versionId={request['version_id']}"
+        same = (mine.url == expected, mine.sha1 == request["sha1"])
+        print(
+            f"  {name}: url {'same' if same[0] else f'DIFFERS ({mine.url} vs {expected})'}, sha1 "
+            f"{'same' if same[1] else 'DIFFERS'}"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write", metavar="DIR", type=Path, help="write the inputs (project venv)")
+    group.add_argument("--ours", metavar="DIR", type=Path, help="run our benchmarks (project venv)")
+    group.add_argument("--brainscore", metavar="DIR", type=Path, help="run Brain-Score's benchmarks (its venv)")
+    group.add_argument("--compare", metavar="DIR", type=Path, help="print the comparison table")
+    args = parser.parse_args(argv)
+    if args.write:
+        args.write.mkdir(parents=True, exist_ok=True)
+        for family in FAMILIES.values():
+            family.write(args.write.resolve())
+    elif args.ours:
+        run_side(args.ours.resolve(), "ours")
+    elif args.brainscore:
+        run_side(args.brainscore.resolve(), "brainscore")
+    else:
+        compare(args.compare.resolve())
+
+
+if __name__ == "__main__":
+    main()
