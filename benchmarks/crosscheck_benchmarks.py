@@ -309,6 +309,102 @@ register_family("neural", Family(neural_write, neural_ours, neural_brainscore, _
 
 
 # ----------------------------------------------------------------------------------------------------------
+# screen: stimuli placed at the model's visual degrees (ours vs Brain-Score's place_on_screen)
+# ----------------------------------------------------------------------------------------------------------
+SCREEN = "screen"
+# image file, source degrees, target degrees
+SCREEN_CASES = [
+    ("hvm_like.png", 8, 14),
+    ("hvm_like.png", 8, 6),
+    ("hvm_like.png", 8, 4),
+    ("fz_like.png", 4, 14),
+    ("fz_like.png", 4, 6),
+    ("odd_rgb.png", 8, 4),
+    ("odd_rgb.png", 8, 14),
+    ("odd_rgb.png", 11.2, 8),
+    ("odd_grey.png", 11.2, 8),
+    ("odd_grey.png", 8, 14),
+]
+
+
+def screen_write(directory: Path) -> None:
+    from PIL import Image
+
+    from brainscore_core.synthetic_brainio import grey_count_image
+
+    folder = directory / SCREEN
+    folder.mkdir(parents=True, exist_ok=True)
+    # the sizes and grey counts of the images Brain-Score pins grey fractions for (see tests/standard)
+    Image.fromarray(grey_count_image(256, channels=3, grey_inside=509, grey_outside=15279, inner=192)).save(
+        folder / "hvm_like.png"
+    )
+    Image.fromarray(grey_count_image(320, channels=1, grey_inside=31756)).save(folder / "fz_like.png")
+    rng = np.random.default_rng(3)
+    Image.fromarray(rng.integers(0, 256, (113, 151, 3), dtype=np.uint8)).save(folder / "odd_rgb.png")
+    Image.fromarray(rng.integers(0, 256, (97, 131), dtype=np.uint8)).save(folder / "odd_grey.png")
+
+
+def _screen_result(pixels: np.ndarray) -> dict[str, Any]:
+    import hashlib
+
+    grey = float(np.all(pixels == 128, axis=-1).sum() / pixels.size)
+    digest = hashlib.sha256(np.ascontiguousarray(pixels).tobytes()).hexdigest()
+    return result(grey, pixels=f"{pixels.shape}:{digest}")
+
+
+def screen_ours(directory: Path) -> dict[str, dict[str, Any]]:
+    from PIL import Image
+
+    from brainscore_core.activations import place_on_screen
+    from brainscore_core.stimuli import rgb_image
+
+    results: dict[str, dict[str, Any]] = {}
+    for name, source, target in SCREEN_CASES:
+
+        def run(name: str = name, source: float = source, target: float = target) -> dict[str, Any]:
+            with Image.open(directory / SCREEN / name) as image:
+                placed = place_on_screen(rgb_image(image), source, target)
+            return _screen_result(np.asarray(placed))
+
+        timed(results, f"screen:{name}:{source}->{target}", run)
+    return results
+
+
+def screen_brainscore(directory: Path) -> dict[str, dict[str, Any]]:
+    os.environ["RESULTCACHING_DISABLE"] = "1"
+    os.environ.setdefault("BRAINSCORE_HOME", str(directory / "bs_home"))
+    import pandas as pd
+    from brainscore_core.supported_data_standards.brainio.stimuli import StimulusSet
+    from brainscore_vision.benchmark_helpers.screen import place_on_screen
+    from PIL import Image
+
+    results: dict[str, dict[str, Any]] = {}
+    for name, source, target in SCREEN_CASES:
+
+        def run(name: str = name, source: float = source, target: float = target) -> dict[str, Any]:
+            stimuli = StimulusSet(pd.DataFrame({"stimulus_id": [name.split(".")[0]]}))
+            stimuli.stimulus_paths = {name.split(".")[0]: str(directory / SCREEN / name)}
+            stimuli.identifier = f"crosscheck-{name}"
+            placed = place_on_screen(stimuli, target_visual_degrees=target, source_visual_degrees=source)
+            with Image.open(placed.get_stimulus(name.split(".")[0])) as image:
+                return _screen_result(np.asarray(image.convert("RGB")))  # as its models load images
+
+        timed(results, f"screen:{name}:{source}->{target}", run)
+    return results
+
+
+register_family(
+    "screen",
+    Family(
+        screen_write,
+        screen_ours,
+        screen_brainscore,
+        [(f"screen {n} {s} -> {t} deg (grey fraction)", f"screen:{n}:{s}->{t}", "") for n, s, t in SCREEN_CASES],
+    ),
+)
+
+
+# ----------------------------------------------------------------------------------------------------------
 # the four steps
 # ----------------------------------------------------------------------------------------------------------
 def _versions(kind: str) -> dict[str, str]:
@@ -373,6 +469,8 @@ def compare(directory: Path) -> list[tuple[str, float | None, float | None, floa
             ea, eb = a.get("error"), b.get("error")
             error_diff = None if ea is None or eb is None else abs(ea - eb)
             split_diff = _max_difference(a.get("splits"), b.get("splits"))
+            if "pixels" in a or "pixels" in b:
+                note = "pixels identical" if a.get("pixels") == b.get("pixels") else "PIXELS DIFFER"
 
             def small(x: float | None) -> str:
                 return "-" if x is None else f"{x:.1e}"

@@ -35,6 +35,7 @@ __all__ = [
     "FREEMANZIEMBA2013_FILES",
     "MAJAJHONG2015_FILES",
     "SyntheticFile",
+    "grey_count_image",
     "synthetic_catalog",
     "write_freemanziemba2013_public",
     "write_majajhong2015_public",
@@ -313,3 +314,29 @@ def synthetic_catalog(files: Mapping[str, SyntheticFile]) -> Iterator[None]:
         yield
     finally:
         remote_data_registry.restore(snapshot)
+
+
+def grey_count_image(
+    side: int, *, channels: int, grey_inside: int, grey_outside: int = 0, inner: int | None = None, seed: int = 0
+) -> np.ndarray:
+    """A ``side x side`` image (``channels`` 1 or 3, uint8) with exactly ``grey_inside`` pixels of grey 128 in the
+    central ``inner x inner`` square and ``grey_outside`` outside it; every other pixel is not grey.
+
+    Brain-Score pins the grey fraction of real images placed on screen (e.g. ``.25071`` for an hvm image shown at
+    14 degrees); an image with the same size and grey pixel counts checks the same placement convention.
+    """
+    rng = np.random.default_rng(seed)
+    inner = side if inner is None else inner
+    start = round((side - inner) / 2)
+    shape = (side, side) if channels == 1 else (side, side, channels)
+    image = rng.integers(0, 256, shape, dtype=np.uint8)
+    grey = image == 128 if channels == 1 else np.all(image == 128, axis=-1)
+    image[grey] = 0  # no accidental grey
+    central = np.zeros((side, side), dtype=bool)
+    central[start : start + inner, start : start + inner] = True
+    for mask, count in ((central, grey_inside), (~central, grey_outside)):
+        positions = np.flatnonzero(mask.ravel())
+        chosen = rng.choice(positions, size=count, replace=False)
+        rows, columns = np.unravel_index(chosen, (side, side))
+        image[rows, columns] = 128
+    return image
