@@ -161,7 +161,9 @@ def _open_data_array(path: Path) -> xr.DataArray:
         for dim in array.dims
         if f"{dim}_" in array.coords and array.coords[f"{dim}_"].dims == (dim,) and dim not in array.coords
     }
-    return array.rename(renames) if renames else array
+    for old, dim in renames.items():  # as the dimension's index, as it was before the legacy reset_index
+        array = array.assign_coords({dim: (dim, array[old].values)}).drop_vars(old)
+    return array
 
 
 def _decode_object_strings(array: xr.DataArray) -> xr.DataArray:
