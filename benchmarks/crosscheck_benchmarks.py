@@ -508,6 +508,135 @@ def _compare_catalog(requested: dict[str, dict[str, str]]) -> None:
         )
 
 
+# ----------------------------------------------------------------------------------------------------------
+# memory: peak memory of the neural benchmarks on synthetic files of the real files' shape
+# ----------------------------------------------------------------------------------------------------------
+REAL_SHAPE = "real_shape"
+
+
+def _write_freemanziemba_values(path: Path, image_ids: np.ndarray, repetitions: int, n_v1: int, n_v2: int) -> None:
+    """The FreemanZiemba2013 public assembly at its real shape (neuroid x 300 one-ms bins x presentation, float64
+    0/1 spikes; 1.3 GB for 205 x 300 x 2700), written one block of presentations at a time, in the layout
+    xarray's writer produces (levels as variables listed in the data variable's ``coordinates``)."""
+    import h5netcdf
+    import h5py
+
+    rng = np.random.default_rng(0)
+    n_neurons, n_presentations = n_v1 + n_v2, len(image_ids) * repetitions
+    coords = {
+        "neuroid_id": ("neuroid", np.arange(1, n_neurons + 1)),
+        "region": ("neuroid", np.array(["V1"] * n_v1 + ["V2"] * n_v2, dtype=object)),
+        "time_bin_start": ("time_bin", np.arange(300)),
+        "time_bin_end": ("time_bin", np.arange(1, 301)),
+        "image_id": ("presentation", np.tile(image_ids, repetitions).astype(object)),
+        "repetition": ("presentation", np.repeat(np.arange(repetitions), len(image_ids))),
+    }
+    with h5netcdf.File(path, "w") as handle:
+        handle.dimensions = {"neuroid": n_neurons, "time_bin": 300, "presentation": n_presentations}
+        for name, (dim, values) in coords.items():
+            kind = h5py.string_dtype() if values.dtype == object else values.dtype
+            handle.create_variable(name, (dim,), dtype=kind, data=values)
+        data = handle.create_variable(
+            "movshon.FreemanZiemba2013.public", ("neuroid", "time_bin", "presentation"), dtype="f8", fillvalue=np.nan
+        )
+        data.attrs["coordinates"] = " ".join(coords)
+        for start in range(0, n_presentations, 100):
+            stop = min(start + 100, n_presentations)
+            data[:, :, start:stop] = (rng.random((n_neurons, 300, stop - start)) < 0.02).astype(np.float64)
+
+
+def memory_write(directory: Path) -> None:
+    """Synthetic MajajHong2015 and FreemanZiemba2013 public files of the real files' shape."""
+    from brainscore_core.synthetic_brainio import write_freemanziemba2013_public, write_majajhong2015_public
+
+    folder = directory / REAL_SHAPE
+    files = write_majajhong2015_public(
+        folder, n_objects=64, images_per_object=50, n_v4=88, n_it=168, repetitions=(44, 49)
+    )
+    small = write_freemanziemba2013_public(
+        folder, families=tuple(range(17)), samples=4, n_v1=102, n_v2=103, repetitions=1
+    )
+    import pandas as pd
+
+    image_ids = pd.read_csv(small["stimulus_FreemanZiemba2013_aperture-public.csv"].path)["image_id"].to_numpy()
+    nc = small["assy_movshon_FreemanZiemba2013_public.nc"].path
+    _write_freemanziemba_values(nc, image_ids, repetitions=20, n_v1=102, n_v2=103)
+    from brainscore_core.synthetic_brainio import _described
+
+    files.update({name: _described(f.path) for name, f in small.items()})
+    catalog = {name: {"sha1": f.sha1, "size": f.size} for name, f in files.items()}
+    (folder / "catalog.json").write_text(json.dumps(catalog, indent=1))
+    for name, entry in catalog.items():
+        print(f"  {name}: {entry['size'] / 2**20:.1f} MiB")
+
+
+def memory_run(directory: Path, identifier: str) -> None:
+    """In a fresh process: peak resident memory after building, loading the region, the ceiling and a score."""
+    import resource
+
+    from brainscore_core import load_benchmark
+    from brainscore_core.config import configure
+    from brainscore_core.synthetic_brainio import SyntheticFile, synthetic_catalog
+    from brainscore_core.testing import ShrunkPixelsModel
+
+    folder = directory / REAL_SHAPE
+    catalog = json.loads((folder / "catalog.json").read_text())
+    files = {n: SyntheticFile(n, folder / n, c["sha1"], c["size"]) for n, c in catalog.items()}
+    os.environ["BRAINSCORE_DATA_MIRROR"] = str(folder)
+    os.environ["BRAINIO_HOME"] = str(directory / "no-brainio")
+
+    def peak() -> float:
+        """This process's peak resident memory in MiB (VmHWM: since exec; ru_maxrss would include the parent's)."""
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    stages = {"imports": peak()}
+    with configure(cache_dir=directory / "memory_home", cache_enabled=False, progress=False), synthetic_catalog(files):
+        from brainscore_core.fetching import fetch
+
+        for data in (
+            "MajajHong2015.public",
+            "hvm-public",
+            "FreemanZiemba2013.public",
+            "FreemanZiemba2013.aperture-public",
+        ):
+            fetch(data)  # copied into the data cache once (not part of a benchmark's memory)
+        stages["fetched"] = peak()
+        benchmark = load_benchmark(identifier)
+        start = time.perf_counter()
+        assembly = benchmark.assembly
+        stages["region loaded"] = peak()
+        ceiling = benchmark.ceiling
+        stages["ceiling"] = peak()
+        score = benchmark(ShrunkPixelsModel(size=8, regions=("V1", "V2", "V4", "IT")))
+        stages["scored"] = peak()
+    shape = dict(assembly.sizes)
+    print(
+        json.dumps(
+            {
+                "benchmark": identifier,
+                "shape": shape,
+                "nbytes": assembly.nbytes,
+                "ceiling": float(ceiling),
+                "score": float(score),
+                "seconds": round(time.perf_counter() - start, 1),
+                "peak_mib": {k: round(v) for k, v in stages.items()},
+            }
+        )
+    )
+
+
+def memory(directory: Path) -> None:
+    import subprocess
+
+    if not (directory / REAL_SHAPE / "catalog.json").is_file():
+        memory_write(directory)
+    for identifier in NEURAL:
+        subprocess.run([sys.executable, __file__, "--memory-run", str(directory), identifier], check=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     group = parser.add_mutually_exclusive_group(required=True)
@@ -515,6 +644,8 @@ def main(argv: list[str] | None = None) -> None:
     group.add_argument("--ours", metavar="DIR", type=Path, help="run our benchmarks (project venv)")
     group.add_argument("--brainscore", metavar="DIR", type=Path, help="run Brain-Score's benchmarks (its venv)")
     group.add_argument("--compare", metavar="DIR", type=Path, help="print the comparison table")
+    group.add_argument("--memory", metavar="DIR", type=Path, help="peak memory on files of the real shape")
+    group.add_argument("--memory-run", nargs=2, metavar=("DIR", "ID"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.write:
         args.write.mkdir(parents=True, exist_ok=True)
@@ -524,6 +655,10 @@ def main(argv: list[str] | None = None) -> None:
         run_side(args.ours.resolve(), "ours")
     elif args.brainscore:
         run_side(args.brainscore.resolve(), "brainscore")
+    elif args.memory:
+        memory(args.memory.resolve())
+    elif args.memory_run:
+        memory_run(Path(args.memory_run[0]).resolve(), args.memory_run[1])
     else:
         compare(args.compare.resolve())
 

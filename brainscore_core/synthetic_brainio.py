@@ -111,9 +111,15 @@ def write_majajhong2015_public(
     images_per_object: int = 10,
     n_v4: int = 10,
     n_it: int = 14,
+    repetitions: tuple[int, int] = (4, 6),
     seed: int = 0,
 ) -> dict[str, SyntheticFile]:
-    """Write a tiny ``MajajHong2015.public`` assembly and its ``hvm-public`` stimulus set into ``directory``."""
+    """Write a tiny ``MajajHong2015.public`` assembly and its ``hvm-public`` stimulus set into ``directory``.
+
+    Each image has between ``repetitions[0]`` and ``repetitions[1]`` repetitions (labels drawn from
+    ``0 .. repetitions[1] - 1``); the real file averages 46.4 (148,480 presentations of 3,200 images, 88 V4 and 168 IT
+    sites: ``n_objects=64, images_per_object=50, n_v4=88, n_it=168, repetitions=(44, 49)`` has its shape).
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -164,9 +170,9 @@ def write_majajhong2015_public(
     signal = features @ weights
     image_index, repetition = [], []
     for i in range(len(images)):
-        count = int(rng.integers(4, 7))  # 4 to 6 repetitions: every half of a split keeps at least one
+        count = int(rng.integers(repetitions[0], repetitions[1] + 1))  # 4 to 6: each half of a split keeps one
         image_index += [i] * count
-        repetition += sorted(rng.choice(6, size=count, replace=False).tolist())
+        repetition += sorted(rng.choice(repetitions[1], size=count, replace=False).tolist())
     image_index_array = np.asarray(image_index)
     order = rng.permutation(len(image_index_array))  # presentations in recording (not image) order
     image_index_array, repetition_array = image_index_array[order], np.asarray(repetition)[order]
