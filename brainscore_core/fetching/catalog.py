@@ -182,7 +182,9 @@ def resolve_data_ids(patterns: Iterable[str]) -> list[str]:
                 ) from None
             for benchmark in benchmarks:
                 found += benchmark_data_ids(benchmark)
-        chosen += [identifier for identifier in found if identifier not in chosen]
+        for identifier in found:
+            if identifier not in chosen:
+                chosen.append(identifier)
     return chosen
 
 

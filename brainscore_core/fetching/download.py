@@ -236,7 +236,7 @@ def _bar(downloader: ResumingHTTPDownloader, total: int | None, initial: int) ->
         desc=downloader.label,
         disable=not downloader.progress,
         file=sys.stderr,
-        leave=False,
+        leave=True,  # on a terminal the finished bar stays: size and speed of each file
     ) as bar:
         yield bar
 

@@ -251,17 +251,44 @@ def _quiet_pooch() -> Iterator[None]:
 
 def _retrieve(file: RemoteFile, source: FileSource, final: Path) -> None:
     """Fetch ``file`` from ``source`` through pooch (which checks the SHA-1 before the file is visible), then
-    publish it at ``final`` with one rename."""
+    publish it at ``final`` with one rename. A resumed download that fails the check (the kept part was not a
+    prefix of this file) is discarded and downloaded once more from the start."""
+    make_directories(final.parent)
+    for attempt in range(2):
+        downloader: Any
+        if source.local:
+            downloader = LocalCopy(Path(source.location))
+        else:
+            downloader = ResumingHTTPDownloader(
+                _partial_path(file), label=file.name, size=file.size, settings=fetch_settings()
+            )
+        try:
+            _retrieve_once(file, source, final, downloader)
+            return
+        except _Mismatch as mismatch:
+            if attempt == 0 and getattr(downloader, "resumed", False):
+                continue  # pooch deleted the whole file, kept part included: the next attempt starts from zero
+            where = f"{source.location}" if source.local else f"the file from {source.location}"
+            if source.kind == "brainio":
+                warnings.warn(
+                    f"{where} has SHA-1 {mismatch.actual}, not {file.sha1}: that Brain-Score cache entry is damaged; "
+                    "it was left as it is and not used.",
+                    stacklevel=5,
+                )
+            raise DownloadFailed(
+                f"{where} has SHA-1 {mismatch.actual}, not the registered {file.sha1}; nothing was kept."
+            ) from None
+
+
+class _Mismatch(Exception):
+    def __init__(self, actual: str) -> None:
+        super().__init__(actual)
+        self.actual = actual
+
+
+def _retrieve_once(file: RemoteFile, source: FileSource, final: Path, downloader: Any) -> None:
     import pooch
 
-    downloader: Any
-    if source.local:
-        downloader = LocalCopy(Path(source.location))
-    else:
-        downloader = ResumingHTTPDownloader(
-            _partial_path(file), label=file.name, size=file.size, settings=fetch_settings()
-        )
-    make_directories(final.parent)
     with staging_directory(final.parent) as staging, _quiet_pooch():
         try:
             staged = pooch.retrieve(
@@ -273,17 +300,7 @@ def _retrieve(file: RemoteFile, source: FileSource, final: Path) -> None:
                 progressbar=False,
             )
         except ValueError as error:  # pooch: the SHA-1 differs; its temporary file is already deleted
-            where = f"{source.location}" if source.local else f"the file from {source.location}"
-            actual = _actual_sha1(str(error))
-            if source.kind == "brainio":
-                warnings.warn(
-                    f"{where} has SHA-1 {actual}, not {file.sha1}: that Brain-Score cache entry is damaged; it was "
-                    "left as it is and not used.",
-                    stacklevel=4,
-                )
-            raise DownloadFailed(
-                f"{where} has SHA-1 {actual}, not the registered {file.sha1}; nothing was kept."
-            ) from None
+            raise _Mismatch(_actual_sha1(str(error))) from None
         os.replace(staged, final)
 
 

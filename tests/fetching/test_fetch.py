@@ -298,3 +298,101 @@ def test_one_missing_file_leaves_the_others_cached(server: Served, synthetic: Sy
     with pytest.raises(DataUnavailableError, match=r"1 file\(s\) missing: stimulus_toy-public\.zip"):
         fetch("Toy2015.public")
     assert is_cached(files[0]) and not is_cached(files[1])
+
+
+def test_a_kept_part_that_is_not_a_prefix_of_the_file_is_discarded_and_downloaded_afresh(
+    server: Served, synthetic: Synthetic
+):
+    synthetic.serve(server)
+    (file,) = synthetic.register("Toy2015.public", ["blob.bin"], server.url)
+    partial = data_dir() / ".partial" / file.sha1 / "blob.bin"
+    partial.parent.mkdir(parents=True)
+    partial.write_bytes(b"x" * 1000)  # e.g. left by a download of a file that changed on the server since
+
+    paths = fetch("Toy2015.public")
+
+    assert paths["blob.bin"].read_bytes() == synthetic.files["blob.bin"]
+    assert [r[1] for r in server.gets("/brainio-brainscore/blob.bin")] == ["bytes=1000-", None]
+    assert not partial.exists()
+
+
+def test_waiting_too_long_for_another_fetcher_names_the_lock(server: Served, synthetic: Synthetic, monkeypatch):
+    from filelock import FileLock
+
+    synthetic.serve(server)
+    (file,) = synthetic.register("Toy2015.public", [CSV], server.url)
+    monkeypatch.setenv("BRAINSCORE_LOCK_TIMEOUT", "0.2")
+    lock = data_dir() / ".locks" / f"{file.sha1}.lock"
+    lock.parent.mkdir(parents=True)
+    with FileLock(str(lock)), pytest.raises(DataError) as raised:
+        fetch("Toy2015.public")
+    assert str(raised.value) == (
+        f"Gave up after 0.2 s waiting for the download lock {lock}: another process is fetching {CSV}. Wait for "
+        f"it and run again; to wait longer set BRAINSCORE_LOCK_TIMEOUT=SECONDS; if no such process runs any more, "
+        f"delete {lock}."
+    )
+    assert server.requests == []
+
+
+def test_quiet_under_capture_and_ci_a_progress_bar_when_asked(server: Served, synthetic: Synthetic, capfd):
+    from brainscore_core.config import configure
+    from brainscore_core.fetching.download import show_progress
+
+    synthetic.serve(server)
+    synthetic.register("Toy2015.public", [CSV], server.url)
+    synthetic.register("Toy2015.blob", ["blob.bin"], server.url)
+    with configure(progress=None):
+        assert not show_progress()  # stderr is captured: not a terminal
+        fetch("Toy2015.public")
+    assert capfd.readouterr().err == ""
+    with configure(progress=True):
+        fetch("Toy2015.blob")
+    err = capfd.readouterr().err
+    assert "blob.bin" in err and "256k/256k" in err and "B/s" in err  # name, size, speed
+
+
+@pytest.mark.parametrize("terminal, ci, expected", [(True, "", True), (True, "true", False), (False, "", False)])
+def test_progress_only_on_a_terminal_outside_ci(monkeypatch, terminal: bool, ci: str, expected: bool):
+    import sys
+
+    from brainscore_core.config import configure
+    from brainscore_core.fetching.download import show_progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    monkeypatch.setenv("CI", ci)
+    with configure(progress=None):
+        assert show_progress() is expected
+
+
+def test_two_processes_download_once(server: Served, synthetic: Synthetic):
+    """Both workers ask while the file's lock is held (as by a third fetcher), so both contend for it."""
+    import subprocess
+    import sys
+    import time
+
+    from filelock import FileLock
+
+    synthetic.serve(server)
+    file = synthetic.remote("blob.bin", server.url)
+    script = (
+        "from brainscore_core.fetching import RemoteFile, fetch, register_remote_data\n"
+        f"register_remote_data('Toy.blob', [RemoteFile('blob.bin', {file.sha1!r}, {file.size}, "
+        f"{file.url_path!r}, {file.bucket!r})])\n"
+        "print('asking', flush=True)\n"
+        "print(fetch('Toy.blob')['blob.bin'])\n"
+    )
+    environment = {**os.environ, "BRAINSCORE_HOME": str(data_dir().parent)}
+    lock = data_dir() / ".locks" / f"{file.sha1}.lock"
+    lock.parent.mkdir(parents=True)
+    with FileLock(str(lock)):
+        workers = [
+            subprocess.Popen([sys.executable, "-c", script], env=environment, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        assert [worker.stdout.readline().strip() for worker in workers if worker.stdout] == ["asking", "asking"]
+        time.sleep(0.3)  # both are now waiting for the lock
+        assert server.requests == []
+    outputs = [worker.communicate(timeout=120)[0].strip() for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0]
+    assert outputs == [str(cached_path(file))] * 2
+    assert len(server.gets("/brainio-brainscore/blob.bin")) == 1
