@@ -250,6 +250,7 @@ def test_a_brainscore_cache_is_found_verified_and_never_modified(
     assert paths[ASSEMBLY] == cached_path(file)  # ours, not theirs
     assert after == before
     assert original.read_bytes() == synthetic.files[ASSEMBLY]
+    assert os.path.samefile(original, paths[ASSEMBLY])  # a hard link on one file system: no space used
     assert sorted(p.name for p in brainio.rglob("*")) == sorted([file.sha1, ASSEMBLY])
 
 
@@ -396,3 +397,39 @@ def test_two_processes_download_once(server: Served, synthetic: Synthetic):
     assert [worker.returncode for worker in workers] == [0, 0]
     assert outputs == [str(cached_path(file))] * 2
     assert len(server.gets("/brainio-brainscore/blob.bin")) == 1
+
+
+def test_defaults_and_backoff_doubling(gone_url: str, synthetic: Synthetic, monkeypatch):
+    from brainscore_core.fetching import download, fetch_settings, retrieval
+
+    for name in ("BRAINSCORE_FETCH_TIMEOUT", "BRAINSCORE_FETCH_RETRIES", "BRAINSCORE_FETCH_BACKOFF"):
+        monkeypatch.delenv(name)
+    assert fetch_settings() == download.FetchSettings(timeout=60.0, retries=3, backoff=1.0)
+    assert retrieval._lock_timeout() == 3600.0
+    monkeypatch.setenv("BRAINSCORE_LOCK_TIMEOUT", "12")
+    assert retrieval._lock_timeout() == 12.0
+    pauses: list[float] = []
+    monkeypatch.setattr(download.time, "sleep", pauses.append)
+    synthetic.register("Toy2015.public", [CSV], gone_url)
+    with pytest.raises(DataUnavailableError, match=r"4 time\(s\) \(3 retries"):
+        fetch("Toy2015.public")
+    assert pauses == [1.0, 2.0, 4.0]
+
+
+@pytest.mark.parametrize("name, value", [("BRAINSCORE_FETCH_RETRIES", "many"), ("BRAINSCORE_FETCH_TIMEOUT", "0")])
+def test_a_bad_setting_is_named(monkeypatch, name: str, value: str):
+    from brainscore_core.fetching import fetch_settings
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=rf"{name}='{value}' is not a"):
+        fetch_settings()
+
+
+def test_cache_clear_leaves_the_data_cache_alone(server: Served, synthetic: Synthetic):
+    from brainscore_core import cache
+
+    synthetic.serve(server)
+    synthetic.register("Toy2015.public", [CSV], server.url)
+    path = fetch("Toy2015.public")[CSV]
+    cache.clear()
+    assert path.read_bytes() == synthetic.files[CSV]

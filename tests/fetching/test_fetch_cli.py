@@ -115,3 +115,23 @@ def test_a_benchmark_without_remote_data_says_there_is_nothing_to_fetch(toy_data
     status, _, err = _run(capsys, "ToyLocal.IT-pls")
     assert status == 2
     assert "Benchmark(s) 'ToyLocal.IT-pls' declare no remote data (their data ship with their plugin)" in err
+
+
+def test_the_commands_in_the_messages_exist(synthetic: Synthetic, gone_url: str):
+    import re
+    import shlex
+
+    from brainscore_core.cli import build_parser
+    from brainscore_core.errors import DataUnavailableError, UnknownIdentifierError
+
+    synthetic.register("Toy2015.public", [ASSEMBLY], gone_url)
+    messages = []
+    for identifier in ("Toy2015.public", "zzzz-qqqq-nothing-like-it"):
+        with pytest.raises((DataUnavailableError, UnknownIdentifierError)) as raised:
+            fetch(identifier)
+        messages.append(str(raised.value))
+    for message in messages:
+        commands = re.findall(r"`(brainscore [^`]+)`", message)
+        assert len(commands) == 1, message
+        build_parser().parse_args(shlex.split(commands[0])[1:])  # argparse exits on an unknown command
+    assert "`brainscore fetch --dry-run '*'`" in messages[1]
