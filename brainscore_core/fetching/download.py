@@ -207,8 +207,10 @@ class ResumingHTTPDownloader:
                 raise DownloadFailed(f"{url}: HTTP {status} {response.reason or ''}".rstrip() + ".", status)
             if status >= 500:
                 raise requests.exceptions.HTTPError(f"HTTP {status} {response.reason or ''}".rstrip())
-            start = _content_range_start(response.headers.get("Content-Range", "")) if status == 206 else 0
-            if start != have:  # the server ignored the Range (200) or answered another one: start from zero
+            if status == 206 and _content_range_start(response.headers.get("Content-Range", "")) != have:
+                self.partial.unlink(missing_ok=True)  # another range than asked for: start again from zero
+                return False
+            if status != 206:  # the server ignored the Range: the whole file comes again
                 have = 0
             length = response.headers.get("Content-Length")
             total: int | None = have + int(length) if length and length.isdigit() else self.size

@@ -17,6 +17,7 @@ import contextlib
 import logging
 import os
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..cache.atomic import make_directories, staging_directory
+from ..cache.atomic import make_directories, staging_directory, sweep_staging
 from ..config import settings
 from ..errors import DataError, DataUnavailableError
 from .catalog import RemoteFile, remote_data
@@ -208,6 +209,7 @@ def _fetch_file(file: RemoteFile) -> Path:
 
 
 def _fetch_unlocked(file: RemoteFile, final: Path) -> Path:
+    sweep_staging(final.parent)  # what a killed fetcher left
     reasons: list[str] = []
     refused_version = False
     for source in sources(file):
@@ -215,8 +217,6 @@ def _fetch_unlocked(file: RemoteFile, final: Path) -> Path:
         if plain and not refused_version:  # the plain URL only stands in for a version id the server refused
             continue
         if source.local and not Path(source.location).is_file():
-            if source.kind == "mirror" and not Path(source.location).parent.is_dir():
-                reasons.append(f"{MIRROR_ENV} folder {Path(source.location).parent} does not exist.")
             continue
         try:
             _retrieve(file, source, final)
@@ -224,29 +224,53 @@ def _fetch_unlocked(file: RemoteFile, final: Path) -> Path:
         except DownloadFailed as error:
             reasons.append(error.reason)
             refused_version = error.status in (400, 403) and "versionId=" in source.location
-    if not any(s.kind == "mirror" for s in sources(file)):
-        reasons.append(f"No {MIRROR_ENV} is set.")
+    raise DownloadFailed(f"{file.name}: " + " ".join([*reasons, *_local_notes(file)]))
+
+
+def _local_notes(file: RemoteFile) -> list[str]:
+    """Why the local places did not provide ``file``: the mirror folder and the Brain-Score caches."""
+    notes = []
+    mirror = os.environ.get(MIRROR_ENV, "").strip()
+    if not mirror:
+        notes.append(f"No {MIRROR_ENV} is set.")
+    elif not mirror.startswith(("http://", "https://")):
+        folder = Path(mirror.removeprefix("file://")).expanduser()
+        if not folder.is_dir():
+            notes.append(f"{MIRROR_ENV} folder {folder} does not exist.")
+        elif not any(Path(s.location).is_file() for s in _mirror_sources(file)):
+            notes.append(f"{MIRROR_ENV} folder {folder} holds neither {file.name} nor {file.sha1}/{file.name}.")
     if not any(Path(s.location).is_file() for s in sources(file) if s.kind == "brainio"):
-        reasons.append("No Brain-Score cache holds the file.")
-    raise DownloadFailed(f"{file.name}: " + " ".join(dict.fromkeys(reasons)))
+        notes.append("No Brain-Score cache holds the file.")
+    return notes
 
 
 def _partial_path(file: RemoteFile) -> Path:
     return data_dir() / ".partial" / file.sha1 / file.name
 
 
+_QUIET = threading.Lock()
+_quiet = {"users": 0, "level": logging.NOTSET}  # fetchers inside _quiet_pooch, pooch's level before the first
+
+
 @contextlib.contextmanager
 def _quiet_pooch() -> Iterator[None]:
-    """pooch logs each download at INFO on its own stderr handler; keep that out of test and CI output."""
+    """pooch logs each download at INFO on its own stderr handler; keep that out of test and CI output (the
+    level is restored when the last of concurrent fetchers is done)."""
     import pooch
 
     logger = pooch.get_logger()
-    level = logger.level
-    logger.setLevel(logging.WARNING)
+    with _QUIET:
+        if _quiet["users"] == 0:
+            _quiet["level"] = logger.level
+            logger.setLevel(logging.WARNING)
+        _quiet["users"] += 1
     try:
         yield
     finally:
-        logger.setLevel(level)
+        with _QUIET:
+            _quiet["users"] -= 1
+            if _quiet["users"] == 0:
+                logger.setLevel(_quiet["level"])
 
 
 def _retrieve(file: RemoteFile, source: FileSource, final: Path) -> None:

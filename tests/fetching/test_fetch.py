@@ -433,3 +433,44 @@ def test_cache_clear_leaves_the_data_cache_alone(server: Served, synthetic: Synt
     path = fetch("Toy2015.public")[CSV]
     cache.clear()
     assert path.read_bytes() == synthetic.files[CSV]
+
+
+def test_a_range_answer_from_another_offset_is_not_appended(server: Served, synthetic: Synthetic):
+    synthetic.serve(server)
+    (file,) = synthetic.register("Toy2015.public", ["blob.bin"], server.url)
+    partial = data_dir() / ".partial" / file.sha1 / "blob.bin"
+    partial.parent.mkdir(parents=True)
+    partial.write_bytes(synthetic.files["blob.bin"][:1000])
+    server.rules["/brainio-brainscore/blob.bin"] = {"wrong_range": True}
+    paths = fetch("Toy2015.public")
+    assert paths["blob.bin"].read_bytes() == synthetic.files["blob.bin"]
+    assert [r[1] for r in server.gets("/brainio-brainscore/blob.bin")] == ["bytes=1000-", None]
+
+
+def test_a_mirror_folder_without_the_file_is_named(gone_url: str, synthetic: Synthetic, tmp_path: Path, monkeypatch):
+    (file,) = synthetic.register("Toy2015.public", [CSV], gone_url)
+    (tmp_path / "mirror").mkdir()
+    monkeypatch.setenv("BRAINSCORE_DATA_MIRROR", str(tmp_path / "mirror"))
+    with pytest.raises(DataUnavailableError) as raised:
+        fetch("Toy2015.public")
+    assert f"BRAINSCORE_DATA_MIRROR folder {tmp_path / 'mirror'} holds neither {CSV} nor {file.sha1}/{CSV}." in str(
+        raised.value
+    )
+
+
+def test_leftovers_of_a_killed_fetcher_are_swept_and_pooch_keeps_its_log_level(server: Served, synthetic: Synthetic):
+    import logging
+
+    import pooch
+
+    from brainscore_core.cache import atomic
+
+    synthetic.serve(server)
+    (file,) = synthetic.register("Toy2015.public", [CSV], server.url)
+    leftover = data_dir() / file.sha1 / f".staging-{2**22 + 1}-{atomic._HOST_TAG}-abc"  # a pid that is gone
+    leftover.mkdir(parents=True)
+    (leftover / "tmp123").write_bytes(b"half")
+    pooch.get_logger().setLevel(logging.INFO)
+    fetch("Toy2015.public")
+    assert sorted(p.name for p in (data_dir() / file.sha1).iterdir()) == [CSV]
+    assert pooch.get_logger().level == logging.INFO
