@@ -92,3 +92,19 @@ def test_data_identifiers_and_globs_resolve_in_order_each_once():
     for identifier in ("Catalog.a", "Catalog.b"):
         register_remote_data(identifier, [brainio_file(f"{identifier}.nc", SHA1)])
     assert resolve_data_ids(["Catalog.b", "Catalog.*"]) == ["Catalog.b", "Catalog.a"]
+
+
+def test_registering_and_planning_import_no_network_library():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from brainscore_core.fetching import brainio_file, plan, register_remote_data\n"
+        f"register_remote_data('Catalog.public', [brainio_file('a.nc', {SHA1!r})])\n"
+        "plan('Catalog.public')\n"
+        "print(sorted(m for m in ('pooch', 'requests', 'urllib3', 'torch') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
