@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import _size_text
+
 __all__ = [
+    "BACKOFF_ENV",
+    "RETRIES_ENV",
+    "TIMEOUT_ENV",
     "DownloadFailed",
     "FetchSettings",
     "LocalCopy",
@@ -84,12 +89,6 @@ def show_progress() -> bool:
     if wanted is not None:
         return wanted
     return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-def _size_text(size: int | None) -> str:
-    from ..errors import _size_text as text
-
-    return text(size)
 
 
 class LocalCopy:

@@ -27,12 +27,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..cache.atomic import make_directories, staging_directory, sweep_staging
 from ..config import settings
-from ..errors import DataError, DataUnavailableError
+from ..errors import DataError, DataUnavailableError, _size_text
 from .catalog import RemoteFile, remote_data
 from .download import DownloadFailed, LocalCopy, ResumingHTTPDownloader, fetch_settings
 
 __all__ = [
     "BRAINIO_HOME_ENV",
+    "DEFAULT_DOWNLOAD_LOCK_TIMEOUT",
     "MIRROR_ENV",
     "FileSource",
     "PlannedFile",
@@ -126,7 +127,7 @@ class PlannedFile:
     file: RemoteFile
     url: str  #: the URL (or local path) the download would use
     path: Path  #: where the file lives once fetched
-    state: str  #: ``cached``, ``in <brainio path>`` or ``missing``
+    state: str  #: ``cached``, ``in <Brain-Score cache path>`` or ``missing (<size>)``
 
 
 def plan(identifier: str) -> list[PlannedFile]:
@@ -141,7 +142,7 @@ def plan(identifier: str) -> list[PlannedFile]:
             brainio = next(
                 (s.location for s in sources(file) if s.kind == "brainio" and Path(s.location).is_file()), ""
             )
-            state = f"in {brainio}" if brainio else "missing"
+            state = f"in {brainio}" if brainio else f"missing ({_size_text(file.size)})"
         planned.append(PlannedFile(identifier, file, url, cached_path(file), state))
     return planned
 

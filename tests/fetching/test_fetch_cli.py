@@ -53,8 +53,9 @@ def test_dry_run_prints_url_sha1_path_and_state_per_file_and_touches_nothing(
         name: synthetic.remote(name, toy_data.url)
         for name in (ASSEMBLY, CSV, ZIP)  # the benchmark's data, in the declared order
     }
+    missing = f"missing ({len(synthetic.files[ASSEMBLY]) / 1e3:.1f} kB)"
     assert lines == [
-        f"{f.url}  sha1:{f.sha1}  {cached_path(f)}  {'missing' if name == ASSEMBLY else 'cached'}"
+        f"{f.url}  sha1:{f.sha1}  {cached_path(f)}  {missing if name == ASSEMBLY else 'cached'}"
         for name, f in files.items()
     ]
     assert len(toy_data.requests) == requests_before  # no network
