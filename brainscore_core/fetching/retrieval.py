@@ -188,7 +188,10 @@ def _fetch_file(file: RemoteFile) -> Path:
     from filelock import FileLock, Timeout
 
     locks = data_dir() / ".locks"
-    make_directories(locks)
+    try:
+        make_directories(locks)
+    except OSError as error:  # a read-only or misplaced cache: local copies can still be used where they are
+        return _read_in_place(file, error)
     lock_path = locks / f"{file.sha1}.lock"
     timeout = _lock_timeout()
     try:
@@ -207,6 +210,39 @@ def _fetch_file(file: RemoteFile) -> Path:
             f"{file.name}. Wait for it and run again; to wait longer set BRAINSCORE_LOCK_TIMEOUT=SECONDS; if no "
             f"such process runs any more, delete {lock_path}."
         ) from None
+
+
+_VERIFIED_IN_PLACE: dict[tuple[str, int, int], bool] = {}  # (path, size, mtime) -> SHA-1 matched
+
+
+def _read_in_place(file: RemoteFile, error: OSError) -> Path:
+    """The data cache cannot be written: use a verified copy in a Brain-Score cache or a mirror folder where it
+    is (read only, checked once per process), or say that nothing can be fetched."""
+    for source in sources(file):
+        path = Path(source.location)
+        if not source.local or not path.is_file():
+            continue
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key not in _VERIFIED_IN_PLACE:
+            _VERIFIED_IN_PLACE[key] = _sha1_file(path) == file.sha1
+        if _VERIFIED_IN_PLACE[key]:
+            return path
+    raise DownloadFailed(
+        f"{file.name}: the data cache {data_dir()} cannot be written ({error}), so nothing can be downloaded, and "
+        f"no Brain-Score cache or {MIRROR_ENV} folder holds a verified copy to read in place. Point BRAINSCORE_HOME "
+        "(or --cache-dir) at a writable folder."
+    )
+
+
+def _sha1_file(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha1()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _fetch_unlocked(file: RemoteFile, final: Path) -> Path:

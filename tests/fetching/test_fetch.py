@@ -474,3 +474,24 @@ def test_leftovers_of_a_killed_fetcher_are_swept_and_pooch_keeps_its_log_level(s
     fetch("Toy2015.public")
     assert sorted(p.name for p in (data_dir() / file.sha1).iterdir()) == [CSV]
     assert pooch.get_logger().level == logging.INFO
+
+
+def test_an_unwritable_data_cache_reads_verified_local_copies_in_place(
+    gone_url: str, synthetic: Synthetic, tmp_path: Path, monkeypatch
+):
+    from brainscore_core.config import configure
+
+    files = synthetic.register("Toy2015.public", [CSV, ZIP], gone_url)
+    brainio = tmp_path / "home" / ".brainio" / files[0].sha1 / CSV
+    brainio.parent.mkdir(parents=True)
+    brainio.write_bytes(synthetic.files[CSV])
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / ZIP).write_bytes(synthetic.files[ZIP])
+    monkeypatch.setenv("BRAINSCORE_DATA_MIRROR", str(mirror))
+    (tmp_path / "a-file").write_text("")
+    with configure(cache_dir=tmp_path / "a-file" / "cache"):  # cannot be created
+        assert fetch("Toy2015.public") == {CSV: brainio, ZIP: mirror / ZIP}
+        (mirror / ZIP).write_bytes(b"changed")
+        with pytest.raises(DataUnavailableError, match=r"cannot be written .*no Brain-Score cache or"):
+            fetch("Toy2015.public")
