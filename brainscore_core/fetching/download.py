@@ -164,7 +164,8 @@ class ResumingHTTPDownloader:
         while True:
             have = self._have()
             if self.size is not None and have == self.size and have:
-                return  # complete from an earlier run; pooch checks the SHA-1
+                self.resumed = True  # complete from an earlier run; pooch checks the SHA-1
+                return
             try:
                 if self._attempt(session, url, have):
                     return

@@ -495,3 +495,16 @@ def test_an_unwritable_data_cache_reads_verified_local_copies_in_place(
         (mirror / ZIP).write_bytes(b"changed")
         with pytest.raises(DataUnavailableError, match=r"cannot be written .*no Brain-Score cache or"):
             fetch("Toy2015.public")
+
+
+def test_a_complete_kept_part_is_used_without_a_request_or_replaced_when_wrong(server: Served, synthetic: Synthetic):
+    synthetic.serve(server)
+    files = synthetic.register("Toy2015.public", [CSV, ZIP], server.url)
+    for file, content in zip(files, (synthetic.files[CSV], b"w" * len(synthetic.files[ZIP])), strict=True):
+        partial = data_dir() / ".partial" / file.sha1 / file.name
+        partial.parent.mkdir(parents=True)
+        partial.write_bytes(content)  # the CSV complete and right, the zip complete but wrong
+    paths = fetch("Toy2015.public")
+    assert all(paths[name].read_bytes() == synthetic.files[name] for name in (CSV, ZIP))
+    assert server.gets(f"/brainio-brainscore/{CSV}") == []
+    assert [r[1] for r in server.gets(f"/brainio-brainscore/{ZIP}")] == [None]
