@@ -33,6 +33,16 @@ def test_listed_without_data(offline: pytest.Pytester) -> None:
     assert not (offline.path / ".brainscore_cache" / "data").exists()  # listing fetched nothing
 
 
+def test_brainscore_list_benchmarks_fetches_nothing(offline: pytest.Pytester) -> None:
+    import sys
+
+    result = offline.run(sys.executable, "-m", "brainscore_core.cli", "list", "benchmarks")
+    assert result.ret == 0
+    for identifier in (IT, "FreemanZiemba2013public.V2-pls"):
+        assert identifier in result.stdout.str()
+    assert not (offline.path / ".brainscore_cache" / "data").exists()
+
+
 def test_offline_the_benchmark_fails_in_one_test_with_the_way_out(offline: pytest.Pytester) -> None:
     result = offline.runpytest_subprocess("--brainscore-model=pixels", f"--brainscore-benchmark={IT}")
     outcomes = result.parseoutcomes()
