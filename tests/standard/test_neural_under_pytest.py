@@ -90,3 +90,27 @@ def pytest_configure(config):
     monkeypatch.setenv("BRAINSCORE_DATA_MIRROR", str(folder))
     result = offline.runpytest_subprocess("--brainscore-model=pixels", f"--brainscore-benchmark={IT}", "-rA")
     result.assert_outcomes(passed=1)
+
+
+def test_brainscore_fetch_dry_run_lists_each_benchmarks_files(offline: pytest.Pytester) -> None:
+    import sys
+
+    result = offline.run(
+        sys.executable, "-m", "brainscore_core.cli", "fetch", "--dry-run", "FreemanZiemba2013public.V1-pls", IT
+    )
+    assert result.ret == 0
+    bucket = "https://brainscore-storage.s3.amazonaws.com/brainio-brainscore/"
+    expected = [
+        "assy_movshon_FreemanZiemba2013_public.nc?versionId=W2vx7jdh9utZdVumHHarXa4L1zOrA8Fd",
+        "stimulus_FreemanZiemba2013_aperture-public.csv?versionId=null",
+        "stimulus_FreemanZiemba2013_aperture-public.zip?versionId=null",
+        "assy_dicarlo_MajajHong2015_public.nc?versionId=null",
+        "stimulus_hvm-public.csv?versionId=null",
+        "stimulus_hvm-public.zip?versionId=null",
+    ]
+    assert [line.split()[0] for line in result.outlines if line.startswith("https://")] == [
+        bucket + e for e in expected
+    ]
+    assert not (offline.path / ".brainscore_cache" / "data").exists() or not any(
+        (offline.path / ".brainscore_cache" / "data").rglob("*.nc")
+    )
