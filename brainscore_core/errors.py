@@ -6,11 +6,14 @@ coordinate) and, where possible, the fix.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "AssemblyError",
     "BrainScoreError",
     "ChecksumMismatchError",
     "DataError",
+    "DataUnavailableError",
     "DuplicateRegistrationError",
     "IncompatibleModelError",
     "InvalidAssemblyError",
@@ -98,6 +101,51 @@ class ChecksumMismatchError(DataError):
         super().__init__(
             f"Checksum mismatch for {path}: expected SHA-256 {expected}, got {actual}. "
             "The file is corrupted or was changed; restore the original file."
+        )
+
+
+def _size_text(size: int | None) -> str:
+    if size is None:
+        return "size unknown"
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} bytes"
+
+
+class DataUnavailableError(DataError):
+    """A registered data set could not be had: it is not in the data cache, and neither the download, a mirror
+    (``BRAINSCORE_DATA_MIRROR``) nor an existing Brain-Score cache (``~/.brainio``, ``BRAINIO_HOME``) provided it.
+
+    The message names the data set, its missing files with their sizes when known, what was tried, and the three
+    ways out. Under pytest a benchmark whose data cannot be had fails with this message; it is never skipped.
+    """
+
+    def __init__(
+        self,
+        identifier: str,
+        files: Sequence[tuple[str, int | None]],
+        reasons: Sequence[str],
+        *,
+        data_dir: str,
+        brainio_dirs: Sequence[str],
+    ) -> None:
+        self.identifier = identifier
+        self.files = list(files)  #: (file name, size in bytes or None) of each missing file
+        self.reasons = list(reasons)  #: what was tried and how it failed, one entry per attempt
+        listed = ", ".join(f"{name} ({_size_text(size)})" for name, size in self.files)
+        total = sum(size for _, size in self.files if size is not None)
+        known = all(size is not None for _, size in self.files)
+        sizes = f"; {_size_text(total)} in all" if known and len(self.files) > 1 else ""
+        tried = " ".join(self.reasons) if self.reasons else "No source was tried."
+        searched = ", ".join(brainio_dirs) if brainio_dirs else "none"
+        super().__init__(
+            f"Data set {identifier!r} is not available: {len(self.files)} file(s) missing: {listed}{sizes}. {tried} "
+            f"Three ways out: (1) where there is network, run `brainscore fetch {identifier}` (it downloads into "
+            f"{data_dir}; copy that folder to this machine's $BRAINSCORE_HOME/data); (2) set BRAINSCORE_DATA_MIRROR "
+            "to a lab mirror: an http(s):// URL prefix or a local directory holding the same file names; (3) reuse "
+            "an existing Brain-Score download cache (laid out as <sha1>/<file name>): set BRAINIO_HOME to it "
+            f"(searched: {searched}); its files are verified and never modified."
         )
 
 

@@ -30,6 +30,7 @@ PACKAGES = [
     "brainscore_core.cli",
     "brainscore_core.commitment",
     "brainscore_core.comparison",
+    "brainscore_core.fetching",
     "brainscore_core.metrics",
     "brainscore_core.plugins",
     "pytest_brainscore",

@@ -1,4 +1,4 @@
-"""The ``brainscore`` command line: list, score, check-plugin, cache, demo."""
+"""The ``brainscore`` command line: list, score, check-plugin, cache, demo, fetch."""
 
 from __future__ import annotations
 
@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     clear = cache_commands.add_parser("clear", help="delete cache entries")
     clear.add_argument("--model", help="only this model's entries")
 
+    fetching = commands.add_parser("fetch", help="download the data of benchmarks or data sets into the data cache")
+    fetching.add_argument("identifiers", nargs="+", metavar="ID", help="benchmark or data identifiers, or globs")
+    fetching.add_argument(
+        "--dry-run", action="store_true", help="per file: the URL, SHA-1, local path and whether it is cached"
+    )
+    fetching.add_argument("--cache-dir", help="cache location (default: $BRAINSCORE_HOME or ~/.cache/brainscore)")
+
     demo = commands.add_parser("demo", help="score the example models on the example benchmarks")
     demo.add_argument("--models", nargs="*", help="model identifiers or glob patterns (default: all)")
     demo.add_argument("--benchmarks", nargs="*", help="benchmark identifiers or glob patterns (default: all)")
@@ -82,11 +89,11 @@ def _run_options(args: argparse.Namespace) -> Iterator[None]:
     if getattr(args, "device", None):
         changes["device"] = args.device
     with configure(**changes) as current:
-        if args.command in ("score", "demo", "cache"):
-            if current.cache_enabled or args.command == "cache":
+        if args.command in ("score", "demo", "cache", "fetch"):
+            if current.cache_enabled or args.command in ("cache", "fetch"):
                 source = "--cache-dir" if getattr(args, "cache_dir", None) else "BRAINSCORE_HOME"
                 check_cache_dir(current.cache_dir, source)
-            if args.command != "cache":
+            if args.command not in ("cache", "fetch"):
                 check_device(current.device, "--device" if getattr(args, "device", None) else "BRAINSCORE_DEVICE")
         yield
 

@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
         "check-plugin": _check_plugin,
         "cache": _cache,
         "demo": _demo,
+        "fetch": _fetch,
     }[args.command]
     return handler(args)
 
@@ -89,3 +90,18 @@ def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     return run_demo(models=args.models, benchmarks=args.benchmarks, output=args.output, stream=sys.stdout)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from ..fetching import fetch, plan, resolve_data_ids
+
+    identifiers = resolve_data_ids(args.identifiers)
+    if args.dry_run:
+        for identifier in identifiers:
+            for planned in plan(identifier):
+                print(f"{planned.url}  sha1:{planned.file.sha1}  {planned.path}  {planned.state}")
+        return 0
+    for identifier in identifiers:
+        for name, path in fetch(identifier).items():
+            print(f"{identifier}: {name} -> {path}")
+    return 0
