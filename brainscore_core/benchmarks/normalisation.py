@@ -113,14 +113,19 @@ def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, formula: str, *
     )
 
 
-def ceil_squared(raw: Score, ceiling: Score) -> Score:
+def ceil_squared(raw: Score, ceiling: Score, *, clip: bool = True) -> Score:
     """Neural ceiling normalisation (Brain-Score since January 2026): ``raw**2 / ceiling``, clipped to [0, 1].
 
     The error becomes ``2 * |raw| * raw_error / ceiling`` (``raw_error`` keeps ``raw``'s); the unclipped value is
-    kept as ``unclipped``.
+    kept as ``unclipped``. ``clip=False`` keeps the value unclipped, as Brain-Score 2.4's ``explained_variance``
+    does (its standard public benchmarks use that, so their scores are the leaderboard's).
     """
     unclipped = float(raw) ** 2 / float(ceiling)
-    return _ceiled(raw, ceiling, unclipped, "raw**2 / ceiling")
+    score = _ceiled(raw, ceiling, unclipped, "raw**2 / ceiling")
+    if not clip:
+        score.value = unclipped
+        score.attrs["clipping"] = "none (Brain-Score 2.4's explained_variance)"
+    return score
 
 
 def ceil_ratio(raw: Score, ceiling: Score | None) -> Score:
