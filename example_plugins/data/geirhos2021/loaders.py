@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brainscore_core.assemblies import behavioral_assembly, coord_values
-from brainscore_core.errors import DataError
+from brainscore_core.assemblies import behavioral_assembly, coord_values, validate_behavioral_assembly
+from brainscore_core.brainio import join_stimulus_set
 from brainscore_core.loading import load_dataset, load_stimulus_set
 from brainscore_core.stimuli import StimulusSet
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     import xarray as xr
 
-__all__ = ["join_stimulus_columns", "load_assembly", "load_stimuli"]
+__all__ = ["load_assembly", "load_stimuli"]
 
 #: the single condition of the 2019 experiments (Brain-Score's files hold the same trials under one condition)
 OFFLINE_CONDITION = 0
@@ -88,36 +88,14 @@ def _fetched_stimuli(name: str, paths: dict[str, Path] | None = None) -> Stimulu
     return stimuli
 
 
-def join_stimulus_columns(assembly: xr.DataArray, stimuli: StimulusSet) -> xr.DataArray:
-    """``assembly`` with every stimulus-set column the assembly lacks, joined on ``stimulus_id`` (Brain-Score's
-    left join); a trial whose stimulus is not in the set raises :class:`DataError` naming it."""
-    table = stimuli.table.drop(columns=[c for c in ("image_path", "sha256") if c in stimuli.columns])
-    table = table.set_index(table["stimulus_id"].astype(str))
-    ids = coord_values(assembly, "stimulus_id").astype(str)
-    unknown = sorted(set(ids) - set(table.index))
-    if unknown:
-        raise DataError(
-            f"{len(unknown)} stimulus ids of the {stimuli.identifier} trials are not in its stimulus set, e.g. "
-            f"{unknown[:3]}; the files do not belong together."
-        )
-    rows = table.loc[ids]
-    new = {
-        str(column): ("presentation", rows[column].to_numpy())
-        for column in table.columns
-        if column != "stimulus_id" and column not in assembly.coords
-    }
-    return assembly.assign_coords(new)
-
-
 def _fetched_trials(name: str) -> xr.DataArray:
     from brainscore_core import brainio
 
     entry = dataset(name)
     paths = _fetched_files(name)
-    assembly = brainio.load_assembly(paths[entry.assembly_file], kind="behavioral")
-    if "image_id" not in assembly.coords:
-        assembly = assembly.assign_coords(image_id=("presentation", coord_values(assembly, "stimulus_id")))
-    return join_stimulus_columns(assembly, _fetched_stimuli(name, paths))
+    stimuli = _fetched_stimuli(name, paths)
+    opened = brainio.open_assembly(paths[entry.assembly_file], stimuli=stimuli, identifier=entry.identifier)
+    return validate_behavioral_assembly(opened.load())
 
 
 def load_stimuli(name: str) -> StimulusSet:
@@ -131,7 +109,7 @@ def load_assembly(name: str) -> xr.DataArray:
     if not entry.offline:
         assembly = _fetched_trials(name)
     else:
-        assembly = join_stimulus_columns(_offline_trials(name), _offline_stimuli(name))
+        assembly = join_stimulus_set(_offline_trials(name), _offline_stimuli(name), where=f"{entry.identifier} trials")
     assembly.name = entry.identifier
     assembly.attrs.update(identifier=entry.identifier, stimulus_set_identifier=entry.identifier)
     return assembly
