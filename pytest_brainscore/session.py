@@ -27,6 +27,7 @@ __all__ = [
     "BrainscoreSession",
     "SelectionError",
     "is_brainscore_error",
+    "is_data_unavailable",
     "is_incompatible",
     "session_key",
 ]
@@ -56,6 +57,7 @@ class BrainscoreSession:
         self._benchmarks: dict[str, Any] = {}
         self._scores: dict[tuple[str, str], Score] = {}
         self._failures: dict[tuple[str, str], _Raised] = {}  # what scoring a pair raised, re-raised to each test
+        self._unavailable: dict[str, BaseException] = {}  # benchmark -> its data could not be had (not retried)
         self._deferred_errors: dict[str, _Raised] = {}  # definition node id -> the selection error
 
     # --- selection errors, raised when the test is set up ----------------------------------------------------
@@ -134,8 +136,16 @@ class BrainscoreSession:
 
     def benchmark(self, identifier: str) -> Any:
         """The Benchmark registered as ``identifier``, built once per session."""
+        if identifier in self._unavailable:
+            raise self._unavailable[identifier]
         if identifier not in self._benchmarks:
-            self._benchmarks[identifier] = self.core().load_benchmark(identifier)
+            try:
+                self._benchmarks[identifier] = self.core().load_benchmark(identifier)
+            except Exception as error:
+                if not is_data_unavailable(error):
+                    raise
+                self._unavailable[identifier] = _data_failure(f"benchmark {identifier!r}", error)
+                raise self._unavailable[identifier] from None
         return self._benchmarks[identifier]
 
     def score(self, model: str, benchmark: str) -> Score:
@@ -148,7 +158,11 @@ class BrainscoreSession:
             try:
                 self._scores[key] = self.core().score(self.model(model), self.benchmark(benchmark))
             except Exception as error:  # noqa: BLE001 - re-raised below, to every test of the pair
-                self._failures[key] = _Raised(error)
+                failure: BaseException = error
+                if is_data_unavailable(error):  # fetched while scoring: one line, as at build time, and only once
+                    self._unavailable.setdefault(benchmark, _data_failure(f"benchmark {benchmark!r}", error))
+                    failure = _data_failure(f"{model} on {benchmark}", error)
+                self._failures[key] = _Raised(failure)
         if key in self._failures:
             self._failures[key].reraise()
         return self._scores[key]
@@ -173,6 +187,18 @@ def is_incompatible(error: BaseException) -> bool:
     """Whether ``error`` says that a model lacks what a benchmark needs (never imports brainscore_core)."""
     errors = sys.modules.get("brainscore_core.errors")
     return errors is not None and isinstance(error, errors.IncompatibleModelError)
+
+
+def is_data_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says that a benchmark's data could not be had (never imports brainscore_core)."""
+    errors = sys.modules.get("brainscore_core.errors")
+    return errors is not None and isinstance(error, errors.DataUnavailableError)
+
+
+def _data_failure(what: str, error: BaseException) -> BaseException:
+    """The test failure for data that could not be had: the error's message alone (it says what to do), no
+    traceback; never a skip, so that a gate cannot pass by not running."""
+    return pytest.fail.Exception(f"{what}: {error}", pytrace=False)
 
 
 def is_brainscore_error(error: BaseException) -> bool:

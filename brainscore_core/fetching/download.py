@@ -27,7 +27,7 @@ __all__ = [
     "show_progress",
 ]
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # what an interrupted transfer loses at most: the chunk being read
 TIMEOUT_ENV = "BRAINSCORE_FETCH_TIMEOUT"
 RETRIES_ENV = "BRAINSCORE_FETCH_RETRIES"
 BACKOFF_ENV = "BRAINSCORE_FETCH_BACKOFF"
