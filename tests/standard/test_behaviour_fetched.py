@@ -169,3 +169,29 @@ def test_offline_the_benchmark_fails_with_the_data_unavailable_message(tmp_path,
         assert name in message
     for way_out in ("brainscore fetch Geirhos2021_colour", "BRAINSCORE_DATA_MIRROR", "BRAINIO_HOME"):
         assert way_out in message
+
+
+def test_under_pytest_an_unfetched_geirhos2021_benchmark_fails_with_the_message(pytester, monkeypatch):
+    """``pytest --brainscore-model=pixels --brainscore-benchmark=Geirhos2021colour-error_consistency`` offline: one
+    failed test whose message is the DataUnavailableError's (no skip). No request leaves the machine: HTTPS goes
+    to a closed local proxy port."""
+    monkeypatch.setenv("BRAINSCORE_HOME", str(pytester.path / ".brainscore_cache"))
+    monkeypatch.setenv("BRAINIO_HOME", str(pytester.path / "no-brainio"))
+    monkeypatch.delenv("BRAINSCORE_DATA_MIRROR", raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("https_proxy", "http://127.0.0.1:9")
+    monkeypatch.setenv("BRAINSCORE_FETCH_RETRIES", "0")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:randomly", "--brainscore-model=pixels", "--brainscore-benchmark=Geirhos2021colour-error_consistency"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            (
+                "pixels on Geirhos2021colour-error_consistency: Data set 'Geirhos2021_colour' is not available: 3 file(s) "
+                "missing: assy_brendel_Geirhos2021_colour.nc*Three ways out: (1) where there is network, run "
+                "`brainscore fetch Geirhos2021_colour`*BRAINSCORE_DATA_MIRROR*BRAINIO_HOME*"
+            ),
+        ]
+    )
+    result.stdout.no_fnmatch_line("*SKIPPED*")
