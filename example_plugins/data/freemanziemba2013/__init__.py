@@ -18,11 +18,7 @@ STIMULI_ZIP = "stimulus_FreemanZiemba2013_aperture-public.zip"
 
 register_remote_data(
     "FreemanZiemba2013.public",
-    [
-        brainio_file(
-            ASSEMBLY, "761c08f796db4e342555cdb60eef23a4f19ead43", version_id="W2vx7jdh9utZdVumHHarXa4L1zOrA8Fd"
-        )
-    ],
+    [brainio_file(ASSEMBLY, "761c08f796db4e342555cdb60eef23a4f19ead43", version_id="W2vx7jdh9utZdVumHHarXa4L1zOrA8Fd")],
     description="FreemanZiemba2013 V1 and V2 spikes (1 ms bins) to the 135 public aperture images (about 1.3 GB)",
 )
 register_remote_data(
