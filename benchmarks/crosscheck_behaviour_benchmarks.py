@@ -15,8 +15,9 @@ Brain-Score excludes ``cr``) and ``Geirhos2021_high-pass`` (float conditions inc
 the **real** ``Geirhos2021_cue-conflict`` trials this project ships (10 observers, 12,800 trials; written from
 our offline loader with the 1280 shipped images). It also writes the model outputs both sides replay: choice
 probabilities of a small fixed model (shrunk pixels + logistic regression fitted on the fitting stimuli) for
-Rajalingham, its 16-way labels for the synthetic Geirhos sets, and ResNet-50's published decisions (from the
-authors' files) for cue-conflict.
+Rajalingham, a partly observer-like model for the synthetic Geirhos sets (subject-01's answer, the true class
+and a wrong class on every third image each), and ResNet-50's published decisions (from the authors' files)
+for cue-conflict.
 
 ``--ours`` scores our registered benchmarks with a replaying BrainModel, the files served through
 ``BRAINSCORE_DATA_MIRROR`` (with a catalog of the written files' SHA-1s), cue-conflict from the shipped data.
@@ -75,7 +76,7 @@ def write(directory: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests" / "standard"))
     sys.path.insert(0, str(ROOT))
     from behaviour_helpers import ShrunkLabelModel
-    from behaviour_synthetic import write_geirhos2021, write_rajalingham2018_public
+    from behaviour_synthetic import GEIRHOS_CLASSES, write_geirhos2021, write_rajalingham2018_public
 
     from brainscore_core import brainio, load_dataset, load_stimulus_set
     from brainscore_core.brain_model import Task
@@ -102,19 +103,24 @@ def write(directory: Path) -> None:
         "choice": [str(c) for c in probabilities["choice"].values],
         "values": probabilities.values.tolist(),
     }
-    mapping = load_dataset("Geirhos2019.imagenet_16class")
-    for name in ("colour", "high-pass"):
-        stimuli = brainio.load_stimulus_set(
-            files / f"stimulus_Geirhos2021_{name}.csv", files / f"stimulus_Geirhos2021_{name}.zip", identifier=name
-        )
-        model.start_task(Task.label, mapping)
-        labels = model.look_at(stimuli)
-        outputs[f"labels_{name}"] = dict(zip(map(str, labels["stimulus_id"].values), map(str, labels.values)))
+    for name in ("colour", "high-pass"):  # subject-01's answer, the true class, a wrong class, in turn
+        trials = brainio.open_assembly(files / f"assy_brendel_Geirhos2021_{name}.nc").load()
+        first = trials.isel(presentation=trials["subject"].values == "subject-01")
+        order = np.argsort(first["stimulus_id"].values.astype(str))
+        ids, answers = first["stimulus_id"].values.astype(str)[order], first.values.astype(str)[order]
+        truth = first["truth"].values.astype(str)[order]
+        wrong = np.array([GEIRHOS_CLASSES[(GEIRHOS_CLASSES.index(t) + 1) % 16] for t in truth])
+        labels = np.choose(np.arange(len(ids)) % 3, [answers, truth, wrong])
+        outputs[f"labels_{name}"] = _answers(ids, labels)
     reference = load_dataset("Geirhos2019.cue_conflict.resnet50_reference")
-    outputs["labels_cue-conflict"] = dict(zip(map(str, reference["stimulus_id"].values), map(str, reference.values)))
+    outputs["labels_cue-conflict"] = _answers(reference["stimulus_id"].values, reference.values)
     assert len(load_stimulus_set("Geirhos2021_cue-conflict")) == len(outputs["labels_cue-conflict"]) == 1280
     (directory / OUTPUTS).write_text(json.dumps(outputs))
     print(f"wrote {len(written)} files to {files} and the model outputs to {directory / OUTPUTS}")
+
+
+def _answers(stimulus_ids, labels) -> dict[str, str]:
+    return {str(s): str(label) for s, label in zip(stimulus_ids, labels, strict=True)}
 
 
 def _write_cue_conflict(files: Path) -> dict[str, tuple[Path, str]]:
