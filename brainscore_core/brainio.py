@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import functools
 import glob
-import math
 import io
+import math
 import os
 import shutil
 import tempfile
@@ -133,15 +133,23 @@ def _data_variable(dataset: xr.Dataset, path: Path) -> str:
     )
 
 
+def _is_hdf5(path: Path) -> bool:
+    """Whether ``path`` is an HDF5 (netCDF-4) file: its signature at offset 0, 512, 1024 ... (a user block)."""
+    with open(path, "rb") as handle:
+        for offset in (0, 512, 1024, 2048, 4096):
+            handle.seek(offset)
+            if handle.read(8) == b"\x89HDF\r\n\x1a\n":
+                return True
+    return False
+
+
 def _open_data_array(path: Path) -> xr.DataArray:
     """``path`` opened lazily as one DataArray (values read on access); every other variable lying on its
     dimensions becomes a coord; a legacy ``<dim>_`` level (xarray's old ``reset_index``) is renamed ``<dim>``."""
-    import h5py
-
     if not path.is_file():
         raise DataError(f"Assembly file {path} does not exist.")
     try:
-        engine = "h5netcdf" if h5py.is_hdf5(path) else None
+        engine = "h5netcdf" if _is_hdf5(path) else None
         dataset = xr.open_dataset(path, engine=engine, cache=False)
     except (OSError, ValueError) as error:
         raise DataError(f"Cannot read assembly file {path} as netCDF: {error}") from error
@@ -153,7 +161,9 @@ def _open_data_array(path: Path) -> xr.DataArray:
         for dim in array.dims
         if f"{dim}_" in array.coords and array.coords[f"{dim}_"].dims == (dim,) and dim not in array.coords
     }
-    return array.rename(renames) if renames else array
+    for old, dim in renames.items():  # as the dimension's index, as it was before the legacy reset_index
+        array = array.assign_coords({dim: (dim, array[old].values)}).drop_vars(old)
+    return array
 
 
 def _decode_object_strings(array: xr.DataArray) -> xr.DataArray:
@@ -292,9 +302,7 @@ def brainscore_average_order(assembly: xr.DataArray, *, repetition_coord: str = 
     cross-validation draws splits over that row order. Every such coord must be constant within a stimulus (else
     Brain-Score would keep several rows per stimulus): a coord that varies raises :class:`DataError`.
     """
-    names = [
-        str(n) for n, c in assembly.coords.items() if c.dims == ("presentation",) and n != repetition_coord
-    ]
+    names = [str(n) for n, c in assembly.coords.items() if c.dims == ("presentation",) and n != repetition_coord]
     ids = np.asarray(assembly["stimulus_id"].values)
     unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
     keys: list[list[Any]] = [[] for _ in unique]

@@ -12,14 +12,17 @@ responses that depend on the images (so models score above zero) plus trial nois
   presentation``, float64 0/1 spikes in 300 one-ms bins; V1 and V2), ``stimulus_FreemanZiemba2013_aperture-public``
   ``.csv`` / ``.zip`` (320 x 320 single-channel PNG, noise and texture images in a grey aperture).
 
-Each returns ``{file name: SyntheticFile}`` (path, SHA-1, size) for a test catalog.
+Each returns ``{file name: SyntheticFile}`` (path, SHA-1, size); :func:`synthetic_catalog` registers them in place
+of the real catalog entries (serve their folder with ``BRAINSCORE_DATA_MIRROR``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +31,12 @@ import pandas as pd
 import xarray as xr
 
 __all__ = [
+    "DATA_FILES",
     "FREEMANZIEMBA2013_FILES",
     "MAJAJHONG2015_FILES",
     "SyntheticFile",
+    "grey_count_image",
+    "synthetic_catalog",
     "write_freemanziemba2013_public",
     "write_majajhong2015_public",
 ]
@@ -105,15 +111,23 @@ def write_majajhong2015_public(
     images_per_object: int = 10,
     n_v4: int = 10,
     n_it: int = 14,
+    repetitions: tuple[int, int] = (4, 6),
     seed: int = 0,
 ) -> dict[str, SyntheticFile]:
-    """Write a tiny ``MajajHong2015.public`` assembly and its ``hvm-public`` stimulus set into ``directory``."""
+    """Write a tiny ``MajajHong2015.public`` assembly and its ``hvm-public`` stimulus set into ``directory``.
+
+    Each image has between ``repetitions[0]`` and ``repetitions[1]`` repetitions (labels drawn from
+    ``0 .. repetitions[1] - 1``); the real file averages 46.4 (148,480 presentations of 3,200 images, 88 V4 and 168 IT
+    sites: ``n_objects=64, images_per_object=50, n_v4=88, n_it=168, repetitions=(44, 49)`` has its shape).
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     objects = [f"object{i:02d}" for i in range(n_objects)]
     categories = [f"category{i % 4}" for i in range(n_objects)]
-    rows, members, images = [], {}, []
+    rows: list[dict[str, object]] = []
+    members: dict[str, bytes] = {}
+    images: list[np.ndarray] = []
     for o, (object_name, category) in enumerate(zip(objects, categories, strict=True)):
         base = rng.uniform(0, 255, (8, 8, 3))
         for k in range(images_per_object):
@@ -156,9 +170,9 @@ def write_majajhong2015_public(
     signal = features @ weights
     image_index, repetition = [], []
     for i in range(len(images)):
-        count = int(rng.integers(4, 7))  # 4 to 6 repetitions: every half of a split keeps at least one
+        count = int(rng.integers(repetitions[0], repetitions[1] + 1))  # 4 to 6: each half of a split keeps one
         image_index += [i] * count
-        repetition += sorted(rng.choice(6, size=count, replace=False).tolist())
+        repetition += sorted(rng.choice(repetitions[1], size=count, replace=False).tolist())
     image_index_array = np.asarray(image_index)
     order = rng.permutation(len(image_index_array))  # presentations in recording (not image) order
     image_index_array, repetition_array = image_index_array[order], np.asarray(repetition)[order]
@@ -216,7 +230,9 @@ def write_freemanziemba2013_public(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    rows, members, images = [], {}, []
+    rows: list[dict[str, object]] = []
+    members: dict[str, bytes] = {}
+    images: list[np.ndarray] = []
     for texture_type in ("noise", "texture"):
         for family in families:
             base = rng.uniform(0, 255, (8, 8, 1))
@@ -237,9 +253,7 @@ def write_freemanziemba2013_public(
                         "texture_family": family,
                         "sample": sample,
                         "resolution": "320x320",
-                        "image_id_without_aperture": hashlib.sha1(
-                            filename.encode(), usedforsecurity=False
-                        ).hexdigest(),
+                        "image_id_without_aperture": hashlib.sha1(filename.encode(), usedforsecurity=False).hexdigest(),
                         "filename": filename,
                     }
                 )
@@ -273,3 +287,62 @@ def write_freemanziemba2013_public(
     )
     _write_netcdf(array, directory / FREEMANZIEMBA2013_FILES[0])
     return {name: _described(directory / name) for name in FREEMANZIEMBA2013_FILES}
+
+
+#: which synthetic files make up each of Brain-Score's data identifiers
+DATA_FILES: dict[str, tuple[str, ...]] = {
+    "MajajHong2015.public": MAJAJHONG2015_FILES[:1],
+    "hvm-public": MAJAJHONG2015_FILES[1:],
+    "FreemanZiemba2013.public": FREEMANZIEMBA2013_FILES[:1],
+    "FreemanZiemba2013.aperture-public": FREEMANZIEMBA2013_FILES[1:],
+}
+
+
+@contextlib.contextmanager
+def synthetic_catalog(files: Mapping[str, SyntheticFile]) -> Iterator[None]:
+    """Within the block, the data identifiers of :data:`DATA_FILES` whose files are all in ``files`` are registered
+    with the synthetic files' SHA-1s and sizes instead of the real ones (point ``BRAINSCORE_DATA_MIRROR`` at their
+    folder to serve them); the registry is restored afterwards."""
+    from .fetching import brainio_file, register_remote_data, remote_data_registry
+
+    remote_data_registry._prepare()  # the plugins' real entries first, so that they can be replaced
+    snapshot = remote_data_registry.snapshot()
+    try:
+        for identifier, names in DATA_FILES.items():
+            if all(name in files for name in names):
+                if identifier in remote_data_registry:
+                    del remote_data_registry[identifier]
+                register_remote_data(
+                    identifier,
+                    [brainio_file(name, files[name].sha1, size=files[name].size) for name in names],
+                    description=f"synthetic stand-in for {identifier}",
+                )
+        yield
+    finally:
+        remote_data_registry.restore(snapshot)
+
+
+def grey_count_image(
+    side: int, *, channels: int, grey_inside: int, grey_outside: int = 0, inner: int | None = None, seed: int = 0
+) -> np.ndarray:
+    """A ``side x side`` image (``channels`` 1 or 3, uint8) with exactly ``grey_inside`` pixels of grey 128 in the
+    central ``inner x inner`` square and ``grey_outside`` outside it; every other pixel is not grey.
+
+    Brain-Score pins the grey fraction of real images placed on screen (e.g. ``.25071`` for an hvm image shown at
+    14 degrees); an image with the same size and grey pixel counts checks the same placement convention.
+    """
+    rng = np.random.default_rng(seed)
+    inner = side if inner is None else inner
+    start = round((side - inner) / 2)
+    shape = (side, side) if channels == 1 else (side, side, channels)
+    image = rng.integers(0, 256, shape, dtype=np.uint8)
+    grey = image == 128 if channels == 1 else np.all(image == 128, axis=-1)
+    image[grey] = 0  # no accidental grey
+    central = np.zeros((side, side), dtype=bool)
+    central[start : start + inner, start : start + inner] = True
+    for mask, count in ((central, grey_inside), (~central, grey_outside)):
+        positions = np.flatnonzero(mask.ravel())
+        chosen = rng.choice(positions, size=count, replace=False)
+        rows, columns = np.unravel_index(chosen, (side, side))
+        image[rows, columns] = 128
+    return image

@@ -198,7 +198,7 @@ def is_data_unavailable(error: BaseException) -> bool:
 def _data_failure(what: str, error: BaseException) -> BaseException:
     """The test failure for data that could not be had: the error's message alone (it says what to do), no
     traceback; never a skip, so that a gate cannot pass by not running."""
-    return pytest.fail.Exception(f"{what}: {error}", pytrace=False)
+    return pytest.fail.Exception(f"{what}: {type(error).__name__}: {error}", pytrace=False)
 
 
 def is_brainscore_error(error: BaseException) -> bool:

@@ -151,7 +151,16 @@ def benchmark_data_ids(benchmark_identifier: str) -> tuple[str, ...]:
 
 def remote_data(identifier: str) -> RemoteData:
     """The registered :class:`RemoteData` ``identifier``; an unknown one raises with the closest identifiers."""
-    return remote_data_registry.load(identifier)
+    try:
+        registration = remote_data_registry.registration(identifier)
+    except UnknownIdentifierError as error:
+        raise UnknownIdentifierError(
+            error.kind,
+            identifier,
+            error.suggestions,
+            error.note or "Run `brainscore fetch --dry-run '*'` to see every registered data file.",
+        ) from None
+    return registration.factory()
 
 
 def resolve_data_ids(patterns: Iterable[str]) -> list[str]:
@@ -182,7 +191,9 @@ def resolve_data_ids(patterns: Iterable[str]) -> list[str]:
                 ) from None
             for benchmark in benchmarks:
                 found += benchmark_data_ids(benchmark)
-        chosen += [identifier for identifier in found if identifier not in chosen]
+        for identifier in found:
+            if identifier not in chosen:
+                chosen.append(identifier)
     return chosen
 
 

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import _size_text
+
 __all__ = [
+    "BACKOFF_ENV",
+    "RETRIES_ENV",
+    "TIMEOUT_ENV",
     "DownloadFailed",
     "FetchSettings",
     "LocalCopy",
@@ -84,12 +89,6 @@ def show_progress() -> bool:
     if wanted is not None:
         return wanted
     return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-def _size_text(size: int | None) -> str:
-    from ..errors import _size_text as text
-
-    return text(size)
 
 
 class LocalCopy:
@@ -165,7 +164,8 @@ class ResumingHTTPDownloader:
         while True:
             have = self._have()
             if self.size is not None and have == self.size and have:
-                return  # complete from an earlier run; pooch checks the SHA-1
+                self.resumed = True  # complete from an earlier run; pooch checks the SHA-1
+                return
             try:
                 if self._attempt(session, url, have):
                     return
@@ -207,8 +207,10 @@ class ResumingHTTPDownloader:
                 raise DownloadFailed(f"{url}: HTTP {status} {response.reason or ''}".rstrip() + ".", status)
             if status >= 500:
                 raise requests.exceptions.HTTPError(f"HTTP {status} {response.reason or ''}".rstrip())
-            start = _content_range_start(response.headers.get("Content-Range", "")) if status == 206 else 0
-            if start != have:  # the server ignored the Range (200) or answered another one: start from zero
+            if status == 206 and _content_range_start(response.headers.get("Content-Range", "")) != have:
+                self.partial.unlink(missing_ok=True)  # another range than asked for: start again from zero
+                return False
+            if status != 206:  # the server ignored the Range: the whole file comes again
                 have = 0
             length = response.headers.get("Content-Length")
             total: int | None = have + int(length) if length and length.isdigit() else self.size
@@ -236,7 +238,7 @@ def _bar(downloader: ResumingHTTPDownloader, total: int | None, initial: int) ->
         desc=downloader.label,
         disable=not downloader.progress,
         file=sys.stderr,
-        leave=False,
+        leave=True,  # on a terminal the finished bar stays: size and speed of each file
     ) as bar:
         yield bar
 

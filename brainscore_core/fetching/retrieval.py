@@ -17,6 +17,7 @@ import contextlib
 import logging
 import os
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,14 +25,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..cache.atomic import make_directories, staging_directory
+from ..cache.atomic import make_directories, staging_directory, sweep_staging
 from ..config import settings
-from ..errors import DataError, DataUnavailableError
+from ..errors import DataError, DataUnavailableError, _size_text
 from .catalog import RemoteFile, remote_data
 from .download import DownloadFailed, LocalCopy, ResumingHTTPDownloader, fetch_settings
 
 __all__ = [
     "BRAINIO_HOME_ENV",
+    "DEFAULT_DOWNLOAD_LOCK_TIMEOUT",
     "MIRROR_ENV",
     "FileSource",
     "PlannedFile",
@@ -125,7 +127,7 @@ class PlannedFile:
     file: RemoteFile
     url: str  #: the URL (or local path) the download would use
     path: Path  #: where the file lives once fetched
-    state: str  #: ``cached``, ``in <brainio path>`` or ``missing``
+    state: str  #: ``cached``, ``in <Brain-Score cache path>`` or ``missing (<size>)``
 
 
 def plan(identifier: str) -> list[PlannedFile]:
@@ -140,7 +142,7 @@ def plan(identifier: str) -> list[PlannedFile]:
             brainio = next(
                 (s.location for s in sources(file) if s.kind == "brainio" and Path(s.location).is_file()), ""
             )
-            state = f"in {brainio}" if brainio else "missing"
+            state = f"in {brainio}" if brainio else f"missing ({_size_text(file.size)})"
         planned.append(PlannedFile(identifier, file, url, cached_path(file), state))
     return planned
 
@@ -186,7 +188,10 @@ def _fetch_file(file: RemoteFile) -> Path:
     from filelock import FileLock, Timeout
 
     locks = data_dir() / ".locks"
-    make_directories(locks)
+    try:
+        make_directories(locks)
+    except OSError as error:  # a read-only or misplaced cache: local copies can still be used where they are
+        return _read_in_place(file, error)
     lock_path = locks / f"{file.sha1}.lock"
     timeout = _lock_timeout()
     try:
@@ -207,7 +212,41 @@ def _fetch_file(file: RemoteFile) -> Path:
         ) from None
 
 
+_VERIFIED_IN_PLACE: dict[tuple[str, int, int], bool] = {}  # (path, size, mtime) -> SHA-1 matched
+
+
+def _read_in_place(file: RemoteFile, error: OSError) -> Path:
+    """The data cache cannot be written: use a verified copy in a Brain-Score cache or a mirror folder where it
+    is (read only, checked once per process), or say that nothing can be fetched."""
+    for source in sources(file):
+        path = Path(source.location)
+        if not source.local or not path.is_file():
+            continue
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key not in _VERIFIED_IN_PLACE:
+            _VERIFIED_IN_PLACE[key] = _sha1_file(path) == file.sha1
+        if _VERIFIED_IN_PLACE[key]:
+            return path
+    raise DownloadFailed(
+        f"{file.name}: the data cache {data_dir()} cannot be written ({error}), so nothing can be downloaded, and "
+        f"no Brain-Score cache or {MIRROR_ENV} folder holds a verified copy to read in place. Point BRAINSCORE_HOME "
+        "(or --cache-dir) at a writable folder."
+    )
+
+
+def _sha1_file(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha1()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _fetch_unlocked(file: RemoteFile, final: Path) -> Path:
+    sweep_staging(final.parent)  # what a killed fetcher left
     reasons: list[str] = []
     refused_version = False
     for source in sources(file):
@@ -215,8 +254,6 @@ def _fetch_unlocked(file: RemoteFile, final: Path) -> Path:
         if plain and not refused_version:  # the plain URL only stands in for a version id the server refused
             continue
         if source.local and not Path(source.location).is_file():
-            if source.kind == "mirror" and not Path(source.location).parent.is_dir():
-                reasons.append(f"{MIRROR_ENV} folder {Path(source.location).parent} does not exist.")
             continue
         try:
             _retrieve(file, source, final)
@@ -224,44 +261,95 @@ def _fetch_unlocked(file: RemoteFile, final: Path) -> Path:
         except DownloadFailed as error:
             reasons.append(error.reason)
             refused_version = error.status in (400, 403) and "versionId=" in source.location
-    if not any(s.kind == "mirror" for s in sources(file)):
-        reasons.append(f"No {MIRROR_ENV} is set.")
+    raise DownloadFailed(f"{file.name}: " + " ".join([*reasons, *_local_notes(file)]))
+
+
+def _local_notes(file: RemoteFile) -> list[str]:
+    """Why the local places did not provide ``file``: the mirror folder and the Brain-Score caches."""
+    notes = []
+    mirror = os.environ.get(MIRROR_ENV, "").strip()
+    if not mirror:
+        notes.append(f"No {MIRROR_ENV} is set.")
+    elif not mirror.startswith(("http://", "https://")):
+        folder = Path(mirror.removeprefix("file://")).expanduser()
+        if not folder.is_dir():
+            notes.append(f"{MIRROR_ENV} folder {folder} does not exist.")
+        elif not any(Path(s.location).is_file() for s in _mirror_sources(file)):
+            notes.append(f"{MIRROR_ENV} folder {folder} holds neither {file.name} nor {file.sha1}/{file.name}.")
     if not any(Path(s.location).is_file() for s in sources(file) if s.kind == "brainio"):
-        reasons.append("No Brain-Score cache holds the file.")
-    raise DownloadFailed(f"{file.name}: " + " ".join(dict.fromkeys(reasons)))
+        notes.append("No Brain-Score cache holds the file.")
+    return notes
 
 
 def _partial_path(file: RemoteFile) -> Path:
     return data_dir() / ".partial" / file.sha1 / file.name
 
 
+_QUIET = threading.Lock()
+_quiet = {"users": 0, "level": logging.NOTSET}  # fetchers inside _quiet_pooch, pooch's level before the first
+
+
 @contextlib.contextmanager
 def _quiet_pooch() -> Iterator[None]:
-    """pooch logs each download at INFO on its own stderr handler; keep that out of test and CI output."""
+    """pooch logs each download at INFO on its own stderr handler; keep that out of test and CI output (the
+    level is restored when the last of concurrent fetchers is done)."""
     import pooch
 
     logger = pooch.get_logger()
-    level = logger.level
-    logger.setLevel(logging.WARNING)
+    with _QUIET:
+        if _quiet["users"] == 0:
+            _quiet["level"] = logger.level
+            logger.setLevel(logging.WARNING)
+        _quiet["users"] += 1
     try:
         yield
     finally:
-        logger.setLevel(level)
+        with _QUIET:
+            _quiet["users"] -= 1
+            if _quiet["users"] == 0:
+                logger.setLevel(_quiet["level"])
 
 
 def _retrieve(file: RemoteFile, source: FileSource, final: Path) -> None:
     """Fetch ``file`` from ``source`` through pooch (which checks the SHA-1 before the file is visible), then
-    publish it at ``final`` with one rename."""
+    publish it at ``final`` with one rename. A resumed download that fails the check (the kept part was not a
+    prefix of this file) is discarded and downloaded once more from the start."""
+    make_directories(final.parent)
+    for attempt in range(2):
+        downloader: Any
+        if source.local:
+            downloader = LocalCopy(Path(source.location))
+        else:
+            downloader = ResumingHTTPDownloader(
+                _partial_path(file), label=file.name, size=file.size, settings=fetch_settings()
+            )
+        try:
+            _retrieve_once(file, source, final, downloader)
+            return
+        except _Mismatch as mismatch:
+            if attempt == 0 and getattr(downloader, "resumed", False):
+                continue  # pooch deleted the whole file, kept part included: the next attempt starts from zero
+            where = f"{source.location}" if source.local else f"the file from {source.location}"
+            if source.kind == "brainio":
+                warnings.warn(
+                    f"{where} has SHA-1 {mismatch.actual}, not {file.sha1}: that Brain-Score cache entry is damaged; "
+                    "it was left as it is and not used.",
+                    stacklevel=5,
+                )
+            raise DownloadFailed(
+                f"{where} has SHA-1 {mismatch.actual}, not the registered {file.sha1}; nothing was kept."
+            ) from None
+
+
+class _Mismatch(Exception):
+    def __init__(self, actual: str) -> None:
+        super().__init__(actual)
+        self.actual = actual
+
+
+def _retrieve_once(file: RemoteFile, source: FileSource, final: Path, downloader: Any) -> None:
     import pooch
 
-    downloader: Any
-    if source.local:
-        downloader = LocalCopy(Path(source.location))
-    else:
-        downloader = ResumingHTTPDownloader(
-            _partial_path(file), label=file.name, size=file.size, settings=fetch_settings()
-        )
-    make_directories(final.parent)
     with staging_directory(final.parent) as staging, _quiet_pooch():
         try:
             staged = pooch.retrieve(
@@ -273,17 +361,7 @@ def _retrieve(file: RemoteFile, source: FileSource, final: Path) -> None:
                 progressbar=False,
             )
         except ValueError as error:  # pooch: the SHA-1 differs; its temporary file is already deleted
-            where = f"{source.location}" if source.local else f"the file from {source.location}"
-            actual = _actual_sha1(str(error))
-            if source.kind == "brainio":
-                warnings.warn(
-                    f"{where} has SHA-1 {actual}, not {file.sha1}: that Brain-Score cache entry is damaged; it was "
-                    "left as it is and not used.",
-                    stacklevel=4,
-                )
-            raise DownloadFailed(
-                f"{where} has SHA-1 {actual}, not the registered {file.sha1}; nothing was kept."
-            ) from None
+            raise _Mismatch(_actual_sha1(str(error))) from None
         os.replace(staged, final)
 
 

@@ -3,8 +3,8 @@
 The server (stdlib ``ThreadingHTTPServer`` on 127.0.0.1, one thread) serves ``files`` and records every request.
 Switches per path (``Served.rules[path]``): ``status`` (e.g. 403/404), ``refuse_versions`` (403 for a request with
 ``versionId=``), ``truncate`` (so many responses end after half the body), ``delay`` (seconds before answering),
-``chunk_delay`` (seconds between 4 kB chunks of the body), ``corrupt`` (serve other bytes); ``Served.ranges``
-switches ``Range`` support.
+``chunk_delay`` (seconds between 4 kB chunks of the body), ``corrupt`` (serve other bytes), ``wrong_range`` (answer
+a ``Range`` request with the range from byte 0); ``Served.ranges`` switches ``Range`` support.
 """
 
 from __future__ import annotations

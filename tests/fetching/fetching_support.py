@@ -61,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = body[::-1]
         start, asked = 0, self.headers.get("Range")
         if asked and state.ranges:
-            start = int(asked.removeprefix("bytes=").split("-")[0])
+            start = 0 if rule.get("wrong_range") else int(asked.removeprefix("bytes=").split("-")[0])
             if start >= len(body):
                 self.send_response(416)
                 self.send_header("Content-Range", f"bytes */{len(body)}")

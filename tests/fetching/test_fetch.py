@@ -250,6 +250,7 @@ def test_a_brainscore_cache_is_found_verified_and_never_modified(
     assert paths[ASSEMBLY] == cached_path(file)  # ours, not theirs
     assert after == before
     assert original.read_bytes() == synthetic.files[ASSEMBLY]
+    assert os.path.samefile(original, paths[ASSEMBLY])  # a hard link on one file system: no space used
     assert sorted(p.name for p in brainio.rglob("*")) == sorted([file.sha1, ASSEMBLY])
 
 
@@ -298,3 +299,212 @@ def test_one_missing_file_leaves_the_others_cached(server: Served, synthetic: Sy
     with pytest.raises(DataUnavailableError, match=r"1 file\(s\) missing: stimulus_toy-public\.zip"):
         fetch("Toy2015.public")
     assert is_cached(files[0]) and not is_cached(files[1])
+
+
+def test_a_kept_part_that_is_not_a_prefix_of_the_file_is_discarded_and_downloaded_afresh(
+    server: Served, synthetic: Synthetic
+):
+    synthetic.serve(server)
+    (file,) = synthetic.register("Toy2015.public", ["blob.bin"], server.url)
+    partial = data_dir() / ".partial" / file.sha1 / "blob.bin"
+    partial.parent.mkdir(parents=True)
+    partial.write_bytes(b"x" * 1000)  # e.g. left by a download of a file that changed on the server since
+
+    paths = fetch("Toy2015.public")
+
+    assert paths["blob.bin"].read_bytes() == synthetic.files["blob.bin"]
+    assert [r[1] for r in server.gets("/brainio-brainscore/blob.bin")] == ["bytes=1000-", None]
+    assert not partial.exists()
+
+
+def test_waiting_too_long_for_another_fetcher_names_the_lock(server: Served, synthetic: Synthetic, monkeypatch):
+    from filelock import FileLock
+
+    synthetic.serve(server)
+    (file,) = synthetic.register("Toy2015.public", [CSV], server.url)
+    monkeypatch.setenv("BRAINSCORE_LOCK_TIMEOUT", "0.2")
+    lock = data_dir() / ".locks" / f"{file.sha1}.lock"
+    lock.parent.mkdir(parents=True)
+    with FileLock(str(lock)), pytest.raises(DataError) as raised:
+        fetch("Toy2015.public")
+    assert str(raised.value) == (
+        f"Gave up after 0.2 s waiting for the download lock {lock}: another process is fetching {CSV}. Wait for "
+        f"it and run again; to wait longer set BRAINSCORE_LOCK_TIMEOUT=SECONDS; if no such process runs any more, "
+        f"delete {lock}."
+    )
+    assert server.requests == []
+
+
+def test_quiet_under_capture_and_ci_a_progress_bar_when_asked(server: Served, synthetic: Synthetic, capfd):
+    from brainscore_core.config import configure
+    from brainscore_core.fetching.download import show_progress
+
+    synthetic.serve(server)
+    synthetic.register("Toy2015.public", [CSV], server.url)
+    synthetic.register("Toy2015.blob", ["blob.bin"], server.url)
+    with configure(progress=None):
+        assert not show_progress()  # stderr is captured: not a terminal
+        fetch("Toy2015.public")
+    assert capfd.readouterr().err == ""
+    with configure(progress=True):
+        fetch("Toy2015.blob")
+    err = capfd.readouterr().err
+    assert "blob.bin" in err and "256k/256k" in err and "B/s" in err  # name, size, speed
+
+
+@pytest.mark.parametrize("terminal, ci, expected", [(True, "", True), (True, "true", False), (False, "", False)])
+def test_progress_only_on_a_terminal_outside_ci(monkeypatch, terminal: bool, ci: str, expected: bool):
+    import sys
+
+    from brainscore_core.config import configure
+    from brainscore_core.fetching.download import show_progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    monkeypatch.setenv("CI", ci)
+    with configure(progress=None):
+        assert show_progress() is expected
+
+
+def test_two_processes_download_once(server: Served, synthetic: Synthetic):
+    """Both workers ask while the file's lock is held (as by a third fetcher), so both contend for it."""
+    import subprocess
+    import sys
+    import time
+
+    from filelock import FileLock
+
+    synthetic.serve(server)
+    file = synthetic.remote("blob.bin", server.url)
+    script = (
+        "from brainscore_core.fetching import RemoteFile, fetch, register_remote_data\n"
+        f"register_remote_data('Toy.blob', [RemoteFile('blob.bin', {file.sha1!r}, {file.size}, "
+        f"{file.url_path!r}, {file.bucket!r})])\n"
+        "print('asking', flush=True)\n"
+        "print(fetch('Toy.blob')['blob.bin'])\n"
+    )
+    environment = {**os.environ, "BRAINSCORE_HOME": str(data_dir().parent)}
+    lock = data_dir() / ".locks" / f"{file.sha1}.lock"
+    lock.parent.mkdir(parents=True)
+    with FileLock(str(lock)):
+        workers = [
+            subprocess.Popen([sys.executable, "-c", script], env=environment, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        assert [worker.stdout.readline().strip() for worker in workers if worker.stdout] == ["asking", "asking"]
+        time.sleep(0.3)  # both are now waiting for the lock
+        assert server.requests == []
+    outputs = [worker.communicate(timeout=120)[0].strip() for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0]
+    assert outputs == [str(cached_path(file))] * 2
+    assert len(server.gets("/brainio-brainscore/blob.bin")) == 1
+
+
+def test_defaults_and_backoff_doubling(gone_url: str, synthetic: Synthetic, monkeypatch):
+    from brainscore_core.fetching import download, fetch_settings, retrieval
+
+    for name in ("BRAINSCORE_FETCH_TIMEOUT", "BRAINSCORE_FETCH_RETRIES", "BRAINSCORE_FETCH_BACKOFF"):
+        monkeypatch.delenv(name)
+    assert fetch_settings() == download.FetchSettings(timeout=60.0, retries=3, backoff=1.0)
+    assert retrieval._lock_timeout() == 3600.0
+    monkeypatch.setenv("BRAINSCORE_LOCK_TIMEOUT", "12")
+    assert retrieval._lock_timeout() == 12.0
+    pauses: list[float] = []
+    monkeypatch.setattr(download.time, "sleep", pauses.append)
+    synthetic.register("Toy2015.public", [CSV], gone_url)
+    with pytest.raises(DataUnavailableError, match=r"4 time\(s\) \(3 retries"):
+        fetch("Toy2015.public")
+    assert pauses == [1.0, 2.0, 4.0]
+
+
+@pytest.mark.parametrize("name, value", [("BRAINSCORE_FETCH_RETRIES", "many"), ("BRAINSCORE_FETCH_TIMEOUT", "0")])
+def test_a_bad_setting_is_named(monkeypatch, name: str, value: str):
+    from brainscore_core.fetching import fetch_settings
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=rf"{name}='{value}' is not a"):
+        fetch_settings()
+
+
+def test_cache_clear_leaves_the_data_cache_alone(server: Served, synthetic: Synthetic):
+    from brainscore_core import cache
+
+    synthetic.serve(server)
+    synthetic.register("Toy2015.public", [CSV], server.url)
+    path = fetch("Toy2015.public")[CSV]
+    cache.clear()
+    assert path.read_bytes() == synthetic.files[CSV]
+
+
+def test_a_range_answer_from_another_offset_is_not_appended(server: Served, synthetic: Synthetic):
+    synthetic.serve(server)
+    (file,) = synthetic.register("Toy2015.public", ["blob.bin"], server.url)
+    partial = data_dir() / ".partial" / file.sha1 / "blob.bin"
+    partial.parent.mkdir(parents=True)
+    partial.write_bytes(synthetic.files["blob.bin"][:1000])
+    server.rules["/brainio-brainscore/blob.bin"] = {"wrong_range": True}
+    paths = fetch("Toy2015.public")
+    assert paths["blob.bin"].read_bytes() == synthetic.files["blob.bin"]
+    assert [r[1] for r in server.gets("/brainio-brainscore/blob.bin")] == ["bytes=1000-", None]
+
+
+def test_a_mirror_folder_without_the_file_is_named(gone_url: str, synthetic: Synthetic, tmp_path: Path, monkeypatch):
+    (file,) = synthetic.register("Toy2015.public", [CSV], gone_url)
+    (tmp_path / "mirror").mkdir()
+    monkeypatch.setenv("BRAINSCORE_DATA_MIRROR", str(tmp_path / "mirror"))
+    with pytest.raises(DataUnavailableError) as raised:
+        fetch("Toy2015.public")
+    assert f"BRAINSCORE_DATA_MIRROR folder {tmp_path / 'mirror'} holds neither {CSV} nor {file.sha1}/{CSV}." in str(
+        raised.value
+    )
+
+
+def test_leftovers_of_a_killed_fetcher_are_swept_and_pooch_keeps_its_log_level(server: Served, synthetic: Synthetic):
+    import logging
+
+    import pooch
+
+    from brainscore_core.cache import atomic
+
+    synthetic.serve(server)
+    (file,) = synthetic.register("Toy2015.public", [CSV], server.url)
+    leftover = data_dir() / file.sha1 / f".staging-{2**22 + 1}-{atomic._HOST_TAG}-abc"  # a pid that is gone
+    leftover.mkdir(parents=True)
+    (leftover / "tmp123").write_bytes(b"half")
+    pooch.get_logger().setLevel(logging.INFO)
+    fetch("Toy2015.public")
+    assert sorted(p.name for p in (data_dir() / file.sha1).iterdir()) == [CSV]
+    assert pooch.get_logger().level == logging.INFO
+
+
+def test_an_unwritable_data_cache_reads_verified_local_copies_in_place(
+    gone_url: str, synthetic: Synthetic, tmp_path: Path, monkeypatch
+):
+    from brainscore_core.config import configure
+
+    files = synthetic.register("Toy2015.public", [CSV, ZIP], gone_url)
+    brainio = tmp_path / "home" / ".brainio" / files[0].sha1 / CSV
+    brainio.parent.mkdir(parents=True)
+    brainio.write_bytes(synthetic.files[CSV])
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / ZIP).write_bytes(synthetic.files[ZIP])
+    monkeypatch.setenv("BRAINSCORE_DATA_MIRROR", str(mirror))
+    (tmp_path / "a-file").write_text("")
+    with configure(cache_dir=tmp_path / "a-file" / "cache"):  # cannot be created
+        assert fetch("Toy2015.public") == {CSV: brainio, ZIP: mirror / ZIP}
+        (mirror / ZIP).write_bytes(b"changed")
+        with pytest.raises(DataUnavailableError, match=r"cannot be written .*no Brain-Score cache or"):
+            fetch("Toy2015.public")
+
+
+def test_a_complete_kept_part_is_used_without_a_request_or_replaced_when_wrong(server: Served, synthetic: Synthetic):
+    synthetic.serve(server)
+    files = synthetic.register("Toy2015.public", [CSV, ZIP], server.url)
+    for file, content in zip(files, (synthetic.files[CSV], b"w" * len(synthetic.files[ZIP])), strict=True):
+        partial = data_dir() / ".partial" / file.sha1 / file.name
+        partial.parent.mkdir(parents=True)
+        partial.write_bytes(content)  # the CSV complete and right, the zip complete but wrong
+    paths = fetch("Toy2015.public")
+    assert all(paths[name].read_bytes() == synthetic.files[name] for name in (CSV, ZIP))
+    assert server.gets(f"/brainio-brainscore/{CSV}") == []
+    assert [r[1] for r in server.gets(f"/brainio-brainscore/{ZIP}")] == [None]

@@ -70,7 +70,8 @@ def test_unavailable_data_fail_each_test_with_the_message_once_fetched(fetch_toy
     )
     result.assert_outcomes(failed=2)
     message = (
-        "Data set 'FetchToy.public' is not available: 1 file(s) missing: assy_fetch_toy.nc (2.5 MB). "
+        "DataUnavailableError: Data set 'FetchToy.public' is not available: "
+        "1 file(s) missing: assy_fetch_toy.nc (2.5 MB). "
         "assy_fetch_toy.nc: http://127.0.0.1:*/assy_fetch_toy.nc: connection refused (server down or gone), 3 time(s)*"
         "Three ways out: (1) where there is network, run `brainscore fetch FetchToy.public`*"
     )
@@ -88,3 +89,30 @@ def test_unavailable_data_fail_each_test_with_the_message_once_fetched(fetch_toy
     result.stdout.no_fnmatch_line("*Traceback*")
     result.stdout.no_fnmatch_line("*SKIPPED*")
     assert len((fetch_toy.path / "builds.log").read_text().split()) == 1  # the second model did not try again
+
+
+def test_marked_tests_whose_fixtures_need_the_data_error_at_setup_with_the_message(fetch_toy: pytest.Pytester):
+    fetch_toy.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.brainscore(model="toy_good", benchmark="FetchToy.IT-built")
+        def test_uses_the_benchmark(benchmark):
+            pass
+
+        @pytest.mark.brainscore(model="toy_good", benchmark="FetchToy.IT-scored")
+        def test_scores(brainscore_result):
+            pass
+        """
+    )
+    result = fetch_toy.runpytest_subprocess("-rA")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ ERROR at setup of test_uses_the_benchmark*",
+            "benchmark 'FetchToy.IT-built': DataUnavailableError: Data set 'FetchToy.public' is not available: *",
+            "*_ ERROR at setup of test_scores*",
+            "toy_good on FetchToy.IT-scored: DataUnavailableError: Data set 'FetchToy.public' is not available: *",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*Traceback*")
