@@ -188,7 +188,8 @@ def test_under_pytest_an_unfetched_geirhos2021_benchmark_fails_with_the_message(
     result.stdout.fnmatch_lines(
         [
             (
-                "pixels on Geirhos2021colour-error_consistency: Data set 'Geirhos2021_colour' is not available: "
+                "pixels on Geirhos2021colour-error_consistency: DataUnavailableError: Data set 'Geirhos2021_colour' "
+                "is not available: "
                 "3 file(s) missing: assy_brendel_Geirhos2021_colour.nc*Three ways out: (1) where there is network, run "
                 "`brainscore fetch Geirhos2021_colour`*BRAINSCORE_DATA_MIRROR*BRAINIO_HOME*"
             ),
