@@ -316,6 +316,64 @@ def run_brainscore(directory: Path) -> None:
     (directory / BRAINSCORE).write_text(json.dumps({"results": results}, indent=1))
 
 
+# --- memory: Rajalingham2018public-i2n on a synthetic file of the real file's shape ----------------------------
+_MEMORY_RUN = """
+import json, os, sys, time
+import numpy as np
+sys.path.insert(0, {root!r})
+from brainscore_core import BrainModel, Task, behavioral_assembly, load_benchmark
+from brainscore_core.config import configure
+from brainscore_core.fetching import RemoteFile, register_remote_data, remote_data, remote_data_registry
+catalog = json.load(open({catalog!r}))
+for identifier, names in {data!r}.items():
+    remote_data(identifier)
+    del remote_data_registry[identifier]
+    register_remote_data(identifier, [RemoteFile(n, catalog[n], bucket="http://127.0.0.1:9") for n in names])
+
+class Uniform(BrainModel):
+    identifier = "uniform"
+    def start_task(self, task, fitting_stimuli=None):
+        self.labels = sorted(set(fitting_stimuli["image_label"]))
+    def look_at(self, stimuli, number_of_trials=1):
+        values = np.random.default_rng(0).dirichlet(np.ones(len(self.labels)), size=len(stimuli))
+        return behavioral_assembly(values, stimulus_id=stimuli.stimulus_ids, choices=self.labels)
+
+def peak():
+    return int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024
+
+start = time.perf_counter()
+with configure(cache_dir={home!r}, cache_enabled=False, progress=False):
+    benchmark = load_benchmark("Rajalingham2018public-i2n")
+    trials = benchmark.assembly
+    loaded = peak()
+    score = benchmark(Uniform())
+print(json.dumps({{"trials": trials.sizes["presentation"], "images": len(benchmark.stimuli), "peak_loaded_mib": loaded,
+                  "peak_mib": peak(), "seconds": time.perf_counter() - start, "ceiling": score.ceiling}}))
+"""
+
+
+def memory(directory: Path) -> None:
+    """Peak resident memory (VmHWM) of a fresh process that loads ``Rajalingham2018public-i2n``'s data from a
+    synthetic file of the real file's shape (24 objects, 2,160 images, 596,160 trials; the real one has 585,511),
+    computes the ceiling and scores a model."""
+    import subprocess
+
+    sys.path.insert(0, str(ROOT / "tests" / "standard"))
+    from behaviour_synthetic import write_rajalingham2018_public
+
+    files = directory / "files"
+    written = write_rajalingham2018_public(files, objects=24, images_per_object=90, offers=12)
+    catalog = directory / CATALOG
+    catalog.write_text(json.dumps({name: sha1 for name, (_, sha1) in written.items()}))
+    data = {k: v for k, v in SYNTHETIC_DATA.items() if k in ("Rajalingham2018.public", "objectome.public")}
+    code = _MEMORY_RUN.format(root=str(ROOT), catalog=str(catalog), data=data, home=str(directory / "home"))
+    environment = dict(os.environ, BRAINSCORE_DATA_MIRROR=str(files), BRAINIO_HOME=str(directory / "no-brainio"))
+    output = subprocess.run([sys.executable, "-c", code], env=environment, check=True, capture_output=True, text=True)
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    sizes = {name: round(path.stat().st_size / 2**20, 1) for name, (path, _) in written.items()}
+    print(json.dumps({"file_mib": sizes, **result}, indent=1))
+
+
 # --- step 4: the table ----------------------------------------------------------------------------------------
 def _max_difference(a, b) -> float | None:
     if a is None or b is None:
@@ -368,6 +426,7 @@ def main(argv: list[str] | None = None) -> None:
         ("ours", "score with our benchmarks (project venv)"),
         ("brainscore", "score with Brain-Score's benchmarks (its venv)"),
         ("compare", "print the table"),
+        ("memory", "peak memory of Rajalingham2018public-i2n on a file of the real shape (project venv)"),
     ):
         group.add_argument(f"--{step}", metavar="DIR", type=Path, help=text)
     args = parser.parse_args(argv)
@@ -378,6 +437,9 @@ def main(argv: list[str] | None = None) -> None:
         run_ours(args.ours)
     elif args.brainscore:
         run_brainscore(args.brainscore)
+    elif args.memory:
+        args.memory.mkdir(parents=True, exist_ok=True)
+        memory(args.memory)
     else:
         compare(args.compare)
 

@@ -67,7 +67,7 @@ def write_rajalingham2018_public(
     """Match-to-sample trials: each image shown ``offers`` times with each other object as the distractor;
     P(correct) = logistic(image ease + pair ease), so patterns repeat across halves of the trials."""
     rng = np.random.default_rng(seed)
-    names = OBJECTS[:objects]
+    names = (*OBJECTS, *(f"object{i:02d}" for i in range(len(OBJECTS), objects)))[:objects]
     colours = rng.uniform(40, 215, size=(objects, 3))
     rows, images, trials = [], {}, []
     pair_ease = rng.normal(1.0, 0.8, size=(objects, objects))
