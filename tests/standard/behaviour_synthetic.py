@@ -49,11 +49,22 @@ def _image(rng: np.random.Generator, colour: np.ndarray, size: int = 32) -> np.n
 
 
 def _write_files(
-    folder: Path, assembly: xr.DataArray, table: pd.DataFrame, images: dict[str, bytes], stem: str, assy: str
+    folder: Path,
+    assembly: xr.DataArray,
+    table: pd.DataFrame,
+    images: dict[str, bytes],
+    stem: str,
+    assy: str,
+    compressed: bool = False,
 ) -> dict[str, tuple[Path, str]]:
     folder.mkdir(parents=True, exist_ok=True)
     nc, csv, archive = folder / f"assy_{assy}.nc", folder / f"stimulus_{stem}.csv", folder / f"stimulus_{stem}.zip"
-    assembly.to_netcdf(nc, engine="h5netcdf")  # legacy writer: data variable named after the assembly
+    if compressed:  # BrainIO's newer writer: data variable "data", zlib level 9, the identifier as a global attr
+        dataset = assembly.to_dataset(name="data", promote_attrs=True)
+        dataset.attrs["stimulus_set_identifier"] = stem
+        dataset.to_netcdf(nc, engine="h5netcdf", encoding={"data": {"zlib": True, "complevel": 9}})
+    else:
+        assembly.to_netcdf(nc, engine="h5netcdf")  # legacy writer: data variable named after the assembly
     table.to_csv(csv, index=False)
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as store:
         for name, data in images.items():
@@ -115,8 +126,11 @@ def write_geirhos2021(
     images_per_class: int = 2,
     subjects: int = 4,
     seed: int = 0,
+    compressed: bool = False,
 ) -> dict[str, tuple[Path, str]]:
-    """16-way trials: every subject sees every image once; P(correct) depends on the image and the condition."""
+    """16-way trials: every subject sees every image once; P(correct) depends on the image and the condition.
+    ``compressed`` writes the assembly with BrainIO's newer writer (whether Brain-Score's Geirhos files use it is
+    not known), else with the legacy one."""
     rng = np.random.default_rng(seed)
     colours = rng.uniform(40, 215, size=(len(GEIRHOS_CLASSES), 3))
     rows, images = [], {}
@@ -161,4 +175,5 @@ def write_geirhos2021(
         name=f"brendel.Geirhos2021_{name}",
     )
     table = table.drop(columns=["ease"])
-    return _write_files(Path(folder), assembly, table, images, f"Geirhos2021_{name}", f"brendel_Geirhos2021_{name}")
+    stem, assy = f"Geirhos2021_{name}", f"brendel_Geirhos2021_{name}"
+    return _write_files(Path(folder), assembly, table, images, stem, assy, compressed)

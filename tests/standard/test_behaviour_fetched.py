@@ -29,6 +29,7 @@ def serve(monkeypatch: pytest.MonkeyPatch, mirror: Path, catalog: dict[str, list
     """Register each data set of ``catalog`` ({identifier: [file names]}) with the written files' SHA-1s (a test
     catalog) and point BRAINSCORE_DATA_MIRROR at ``mirror``; no remote server answers (a closed local port)."""
     for identifier, names in catalog.items():
+        remote_data(identifier)  # discovers the plugins; the real entry must exist
         del remote_data_registry[identifier]
         files = [RemoteFile(name, written[name][1], bucket="http://127.0.0.1:9") for name in names]
         register_remote_data(identifier, files)
@@ -119,9 +120,9 @@ def test_rajalingham_ceiled_score_is_not_clipped(rajalingham, monkeypatch):
     assert float(result) < 0 and result.attrs["clipped"] == 0.0
 
 
-@pytest.fixture
-def colour(tmp_path, monkeypatch, registries):
-    written = write_geirhos2021(tmp_path / "mirror", "colour", conditions=("cr", "bw"))
+@pytest.fixture(params=[False, True], ids=["legacy-writer", "compressed-writer"])
+def colour(request, tmp_path, monkeypatch, registries):
+    written = write_geirhos2021(tmp_path / "mirror", "colour", conditions=("cr", "bw"), compressed=request.param)
     serve(monkeypatch, tmp_path / "mirror", {"Geirhos2021_colour": list(written)}, written)
     return written
 
