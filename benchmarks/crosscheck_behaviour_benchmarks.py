@@ -25,13 +25,15 @@ for cue-conflict.
 ``RESULTCACHING_DISABLE=1``) with its data loaders pointed at the same files (its S3 path function
 ``brainio.s3.get_path`` is replaced by a lookup in ``DIR/files``; everything after that, loading, merging,
 condition exclusion, metric, ceiling and ceiling normalisation, is Brain-Score's) and a fake BrainModel returning
-the same outputs with the stimulus-set columns on ``presentation``, as Brain-Score's models do. Nothing of
-Brain-Score is copied here.
+the same outputs with the stimulus-set columns on ``presentation``, as Brain-Score's models do. It also records
+the URL (bucket, key, ``versionId``) and SHA-1 its data plugins request for the 17 Geirhos2021 data sets and
+Rajalingham2018 public; ``--compare`` checks them against our catalog. Nothing of Brain-Score is copied here.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -54,6 +56,11 @@ ROWS = [
     ("Geirhos2021highpass-EC", "Geirhos2021highpass-error_consistency", "synthetic", "float conditions, inf"),
     ("Geirhos2021colour-top1", "Geirhos2021colour-top1", "synthetic", "no placement, 10 trials"),
 ]
+GEIRHOS2021_DATASETS = (
+    "colour", "contrast", "cue-conflict", "edge", "eidolonI", "eidolonII", "eidolonIII", "false-colour",
+    "high-pass", "low-pass", "phase-scrambling", "power-equalisation", "rotation", "silhouette", "sketch",
+    "stylized", "uniform-noise",
+)  # fmt: skip
 #: remote data sets written by --write (served to ours through the mirror)
 SYNTHETIC_DATA = {
     "Rajalingham2018.public": ["assy_dicarlo_Rajalingham2018_public.nc"],
@@ -251,6 +258,7 @@ def run_brainscore(directory: Path) -> None:
         assert path.is_file(), f"{path} was not written by --write"
         return str(path)
 
+    catalog = _brainscore_catalog(s3)
     s3.get_path = local_path  # Brain-Score's loaders now read the written files; the rest is its own code
     outputs = json.loads((directory / OUTPUTS).read_text())
 
@@ -313,7 +321,53 @@ def run_brainscore(directory: Path) -> None:
             raw_value, ceiling_value = float(raw.values), float(ceiling.values)
         results[identifier] = _result(value, raw_value, ceiling_value, splits, kappas)
         print(identifier, value, file=sys.stderr)
-    (directory / BRAINSCORE).write_text(json.dumps({"results": results}, indent=1))
+    (directory / BRAINSCORE).write_text(json.dumps({"results": results, "catalog": catalog}, indent=1))
+
+
+def _brainscore_catalog(s3) -> dict[str, str]:
+    """``{file name: URL with versionId, then sha1}`` of every file Brain-Score's own data plugins request for the
+    17 Geirhos2021 data sets and Rajalingham2018.public (recorded from its S3 path function; nothing downloaded)."""
+    from brainscore_vision import load_dataset
+
+    requested: dict[str, str] = {}
+
+    def record(identifier, file_type, bucket, version_id, sha1, filename_prefix=None, folder_name=None):
+        prefix = filename_prefix or ("stimulus_" if file_type in ("csv", "zip") else "assy_")
+        name = f"{prefix}{identifier.replace('.', '_')}.{file_type}"
+        key = f"{folder_name}/{name}" if folder_name else name
+        requested[name] = f"https://{bucket}.s3.amazonaws.com/{key}?versionId={version_id} {sha1}"
+        return f"/nonexistent/{name}"
+
+    original, s3.get_path = s3.get_path, record
+    try:
+        for data in [f"Geirhos2021_{name}" for name in GEIRHOS2021_DATASETS] + ["Rajalingham2018.public"]:
+            with contextlib.suppress(Exception):  # the files do not exist; only the requests are wanted
+                load_dataset(data)
+    finally:
+        s3.get_path = original
+    return requested
+
+
+def _our_catalog() -> dict[str, str]:
+    """The same for this project: remote data entries, and the catalog of the three data sets served offline."""
+    sys.path.insert(0, str(ROOT))
+    from brainscore_core.fetching import remote_data
+    from example_plugins.data.geirhos2021.catalog import DATASETS
+
+    bucket = "https://brainscore-storage.s3.amazonaws.com/brainio-brainscore"
+    ours = {}
+    for entry in DATASETS.values():
+        if entry.offline:  # not fetched here: compare the catalog's names and SHA-1s with Brain-Score's URLs
+            pairs = [(entry.assembly_file, entry.assembly_sha1), (entry.csv_file, entry.csv_sha1)]
+            for file, sha1 in [*pairs, (entry.zip_file, entry.zip_sha1)]:
+                ours[file] = f"{bucket}/{file}?versionId=null {sha1}"
+            continue
+        for remote in remote_data(entry.identifier).files:
+            ours[remote.name] = f"{remote.url} {remote.sha1}"
+    for identifier in ("Rajalingham2018.public", "objectome.public"):
+        for file in remote_data(identifier).files:
+            ours[file.name] = f"{file.url} {file.sha1}"
+    return ours
 
 
 # --- memory: Rajalingham2018public-i2n on a synthetic file of the real file's shape ----------------------------
@@ -416,6 +470,13 @@ def compare(directory: Path) -> None:
         "condition kappas (error consistency)"
     )
     print(f"largest difference: {worst:.1e} ({'agree' if worst <= 1e-6 else 'DISAGREE'} to 1e-6)")
+    requested = json.loads((directory / BRAINSCORE).read_text()).get("catalog", {})
+    ours_catalog = _our_catalog()
+    differing = sorted(name for name in requested if ours_catalog.get(name) != requested[name])
+    print(
+        f"catalog: {len(requested)} files Brain-Score's data plugins request (URL, versionId, SHA-1); "
+        f"{len(requested) - len(differing)} equal ours" + (f"; DIFFERENT: {differing}" if differing else "")
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
