@@ -24,7 +24,9 @@ convergence) by up to ~1e-4, so each benchmark is also rerun on Brain-Score's si
 with ``tol=1e-24`` (the ``[BS tol=1e-24]`` rows), which must agree to <= 1e-6.
 
 The benchmark families are entries of :data:`FAMILIES` (a name -> :class:`Family` of the three step functions and
-the table rows); another module adds its own with :func:`register_family` (e.g. the behavioural benchmarks).
+the table rows). Another family lives in its own module ``benchmarks/_crosscheck_<name>.py``, imported by this
+script on start, which calls ``crosscheck_benchmarks.register_family(name, Family(...))`` (e.g. the behavioural
+benchmarks).
 
 Threads default to 1 (``OMP_NUM_THREADS`` etc.).
 """
@@ -637,7 +639,21 @@ def memory(directory: Path) -> None:
         subprocess.run([sys.executable, __file__, "--memory-run", str(directory), identifier], check=True)
 
 
+def _load_other_families() -> None:
+    """Import ``benchmarks/_crosscheck_*.py``: each registers its family here (this script is importable as
+    ``crosscheck_benchmarks`` also when it runs as ``__main__``, so they share one :data:`FAMILIES`)."""
+    import importlib
+
+    sys.modules.setdefault("crosscheck_benchmarks", sys.modules[__name__])
+    folder = str(Path(__file__).resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    for path in sorted(Path(folder).glob("_crosscheck_*.py")):
+        importlib.import_module(path.stem)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _load_other_families()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", metavar="DIR", type=Path, help="write the inputs (project venv)")

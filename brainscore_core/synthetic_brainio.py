@@ -89,8 +89,9 @@ def _smooth_image(rng: np.random.Generator, size: int, channels: int, base: np.n
     coarse = rng.uniform(0, 255, (8, 8, channels))
     if base is not None:
         coarse = 0.6 * base + 0.4 * coarse
-    image = np.kron(coarse, np.ones((size // 8, size // 8, 1)))
-    return np.clip(image, 0, 255).astype(np.uint8)
+    image: np.ndarray = np.kron(coarse, np.ones((size // 8, size // 8, 1)))
+    pixels: np.ndarray = np.clip(image, 0, 255).astype(np.uint8)
+    return pixels
 
 
 def _features(images: list[np.ndarray], grid: int = 4) -> np.ndarray:
@@ -101,7 +102,8 @@ def _features(images: list[np.ndarray], grid: int = 4) -> np.ndarray:
         side = grey.shape[0] // grid
         rows.append(grey[: side * grid, : side * grid].reshape(grid, side, grid, side).mean(axis=(1, 3)).ravel())
     features = np.asarray(rows)
-    return (features - features.mean(axis=0)) / (features.std(axis=0) + 1e-9)
+    standardised: np.ndarray = (features - features.mean(axis=0)) / (features.std(axis=0) + 1e-9)
+    return standardised
 
 
 def write_majajhong2015_public(

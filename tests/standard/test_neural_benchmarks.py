@@ -47,3 +47,28 @@ def test_scores_synthetic_data_from_a_mirror(identifier, neural_mirror):
     assert set(np.unique(benchmark.assembly["region"].values)) == {region}
     assert (score.ceiling, score.raw, float(score)) == pytest.approx((ceiling, raw, ceiled), abs=1e-6)
     assert float(score) == pytest.approx(score.raw**2 / score.ceiling, abs=1e-12)
+
+
+def test_data_not_laid_out_as_expected_is_an_error_naming_the_file(neural_mirror, monkeypatch):
+    import xarray as xr
+
+    from brainscore_core import load_dataset
+    from brainscore_core.errors import DataError
+    from example_plugins.benchmarks.freemanziemba2013 import benchmark as freemanziemba
+    from example_plugins.benchmarks.majajhong2015 import benchmark as majajhong
+
+    lazy = load_dataset("MajajHong2015.public")
+    shifted = lazy.assign_coords(time_bin_start=("time_bin", [50]))
+    monkeypatch.setattr(majajhong, "load_dataset", lambda identifier: shifted)
+    with pytest.raises(
+        DataError, match=r"assy_dicarlo_MajajHong2015_public\.nc: expected the one time bin \(70, 170\)"
+    ):
+        majajhong.load_region("IT")
+    monkeypatch.setattr(majajhong, "load_dataset", lambda identifier: lazy)
+    with pytest.raises(DataError, match=r"has no sites of region 'V1' \(regions: \['IT', 'V4'\]\)"):
+        majajhong.load_region("V1")
+    fz = load_dataset("FreemanZiemba2013.public")
+    short: xr.DataArray = fz.isel(time_bin=slice(0, 150))
+    monkeypatch.setattr(freemanziemba, "load_dataset", lambda identifier: short)
+    with pytest.raises(DataError, match=r"the one-ms time bins \[\(150, 151\).* are missing"):
+        freemanziemba.load_region("V1")

@@ -44,12 +44,29 @@ def test_brainscore_list_benchmarks_fetches_nothing(offline: pytest.Pytester) ->
 
 
 def test_offline_the_benchmark_fails_in_one_test_with_the_way_out(offline: pytest.Pytester) -> None:
+    # the real catalog entries, served from a port where nothing listens: offline even on a machine with network
+    offline.makeconftest(
+        """
+from brainscore_core.fetching import RemoteFile, register_remote_data, remote_data_registry
+
+
+def pytest_configure(config):
+    remote_data_registry._prepare()
+    for identifier in ("MajajHong2015.public", "hvm-public"):
+        files = remote_data_registry.load(identifier).files
+        del remote_data_registry[identifier]
+        register_remote_data(
+            identifier, [RemoteFile(f.name, f.sha1, f.size, f.url_path, bucket="http://127.0.0.1:9") for f in files]
+        )
+"""
+    )
     result = offline.runpytest_subprocess("--brainscore-model=pixels", f"--brainscore-benchmark={IT}")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) + outcomes.get("errors", 0) == 1 and "skipped" not in outcomes
     output = result.stdout.str()
     assert "DataUnavailableError" in output and "is not available" in output
     assert "brainscore fetch" in output and "BRAINSCORE_DATA_MIRROR" in output
+    assert "http://127.0.0.1:9/brainio-brainscore/" in output  # the registered key and version id were asked for
 
 
 def test_with_a_mirror_of_the_files_it_scores(

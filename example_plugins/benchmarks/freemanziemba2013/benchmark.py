@@ -78,7 +78,7 @@ def load_region(region: str) -> xr.DataArray:
     regions = np.asarray(lazy["region"].values).astype(str)
     neurons = np.flatnonzero(regions == region)
     if not len(neurons):
-        raise DataError(f"{where} has no neurons of region {region!r} (regions: {sorted(set(regions))}).")
+        raise DataError(f"{where} has no neurons of region {region!r} (regions: {sorted(set(regions.tolist()))}).")
     selection = lazy.isel(neuroid=neurons, time_bin=_window_bins(lazy, where))
     assembly = load_in_blocks(selection, dim="presentation", reduce=lambda block: block.mean("time_bin"))
     assembly = assembly.assign_coords(time_bin_start=TIME_WINDOW[0], time_bin_end=TIME_WINDOW[1])

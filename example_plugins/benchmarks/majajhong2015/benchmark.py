@@ -65,7 +65,7 @@ def load_region(region: str) -> xr.DataArray:
     regions = np.asarray(lazy["region"].values).astype(str)
     sites = np.flatnonzero(regions == region)
     if not len(sites):
-        raise DataError(f"{where} has no sites of region {region!r} (regions: {sorted(set(regions))}).")
+        raise DataError(f"{where} has no sites of region {region!r} (regions: {sorted(set(regions.tolist()))}).")
     assembly = load_in_blocks(lazy.isel(neuroid=sites), dim="presentation").transpose("presentation", "neuroid")
     return brainscore_average_order(assembly)
 
