@@ -41,9 +41,10 @@ def run_demo(
 
     Pairs where the model lacks a needed capability are listed as skipped; models that cannot be built (e.g.
     missing pretrained weights) are listed as unavailable with the reason, and so are benchmarks whose data cannot
-    be fetched (tried once per benchmark; not a failure of the demo). An ``output`` that is a folder is
+    be fetched (each data set tried once; not a failure of the demo). An ``output`` that is a folder is
     refused before any scoring. Returns 1 if any score failed.
     """
+    from ..fetching import benchmark_data_ids
     from ..scoring import score
     from .building import build_registered
     from .options import check_output_file
@@ -58,7 +59,7 @@ def run_demo(
         flush=True,
     )
     loaded_benchmarks = {}
-    unavailable: dict[str, str] = {}  # benchmark -> why its data cannot be had (tried once, not for every model)
+    unavailable: dict[str, str] = {}  # benchmark or data id -> why the data cannot be had (tried once)
     rows: list[dict[str, object]] = []
     failures = 0
     started = time.perf_counter()
@@ -72,8 +73,9 @@ def run_demo(
         for benchmark_id in benchmark_ids:
             print(f"  {model_id} on {benchmark_id} ...", file=sys.stderr, flush=True)
             row: dict[str, object] = {"model": model_id, "benchmark": benchmark_id}
-            if benchmark_id in unavailable:
-                row["status"] = unavailable[benchmark_id]
+            known_missing = [unavailable[d] for d in benchmark_data_ids(benchmark_id) if d in unavailable]
+            if benchmark_id in unavailable or known_missing:
+                row["status"] = unavailable.get(benchmark_id) or known_missing[0]
                 rows.append(row)
                 continue
             try:
@@ -83,7 +85,7 @@ def run_demo(
             except IncompatibleModelError as error:
                 row["status"] = f"skipped: {error}"
             except DataUnavailableError as error:  # the demo shows what runs here; the pytest gate fails instead
-                unavailable[benchmark_id] = row["status"] = (
+                unavailable[benchmark_id] = unavailable[error.identifier] = row["status"] = (
                     f"data unavailable: {error.identifier} is not cached and could not be fetched; "
                     f"run `brainscore fetch {benchmark_id}` where there is network"
                 )
