@@ -212,7 +212,7 @@ class PytorchWrapper(_CoreWrapper):
         """The module at dotted path ``layer_name``; ``'logits'`` is :meth:`_output_layer`."""
         if layer_name == LOGITS and LOGITS not in dict(self.model.named_modules()):
             return self._output_layer()
-        modules = dict(self.model.named_modules())
+        modules: dict[str, torch.nn.Module] = dict(self.model.named_modules())
         if layer_name not in modules:
             raise ValueError(f"Model {self.identifier!r} has no layer {layer_name!r}; layer_names() lists them.")
         return modules[layer_name]
