@@ -189,6 +189,7 @@ def test_score_takes_brainscore_arguments_and_compares_like_its_score(bs_plugin,
     assert isinstance(result, Score)
     assert result == pytest.approx(result.value, abs=1e-12)  # Brain-Score's tests compare so
     assert result.values.shape == () and result.item() == result.value
+    assert repr(result).startswith(f"Score({result.value:.4f}, error=")  # our short repr, not every field
     assert result.attrs["raw"] == result.raw and result.attrs["ceiling"] == result.ceiling
     assert result.attrs["model_identifier"] == "tinynet-bs"
     assert result.attrs["benchmark_identifier"] == toy_benchmark
