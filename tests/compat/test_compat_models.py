@@ -221,9 +221,11 @@ def test_a_different_preprocessing_is_a_cache_miss(bs_plugin, toy_benchmark):
     assert again.attrs["cache"] == "hit" and again.value == other_kind.value
 
 
-def test_the_plugins_own_test_file_passes_under_our_pytest(bs_plugin, pytester: pytest.Pytester):
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["in-process", "xdist"])
+def test_the_plugins_own_test_file_passes_under_our_pytest(bs_plugin, pytester: pytest.Pytester, workers):
     result = pytester.runpytest_subprocess(
         str(bs_plugin / "models" / "tinynet" / "test.py"),
+        *workers,
         f"--brainscore-plugins={bs_plugin}",
         "-p",
         "no:randomly",
