@@ -127,6 +127,7 @@ def test_the_pytest_header_names_a_real_brainscore_vision(
         "from brainscore_vision.model_helpers.activations import KerasWrapper",
         "import brainscore_vision.model_helpers.activations.temporal",
         "from brainscore_vision.model_helpers.activations.temporal.utils import get_specified_layers",
+        "from brainscore_core.supported_data_standards.brainio.assemblies import NeuroidAssembly",
     ],
 )
 def test_brainscore_names_we_lack_say_so(statement: str) -> None:
