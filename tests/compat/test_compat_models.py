@@ -235,3 +235,21 @@ def test_the_plugins_own_test_file_passes_under_our_pytest(bs_plugin, pytester: 
         "ignore::pytest.PytestUnknownMarkWarning",
     )
     result.assert_outcomes(passed=1)
+
+
+def test_a_commitment_built_by_a_module_finds_the_map_next_to_it(fresh_module, tmp_path: Path):
+    (tmp_path / "region_layer_map").mkdir()
+    (tmp_path / "region_layer_map" / "unregistered.json").write_text(json.dumps({"IT": "2"}))
+    module = fresh_module(
+        "builds_a_commitment",
+        NETWORK
+        + "\nimport functools\n"
+        + "from brainscore_vision.model_helpers.activations.pytorch import PytorchWrapper, load_preprocess_images\n"
+        + "from brainscore_vision.model_helpers.brain_transformation import ModelCommitment\n\n"
+        + "def get_model():\n"
+        + "    wrapper = PytorchWrapper(build_network(), functools.partial(load_preprocess_images, image_size=32))\n"
+        + "    return ModelCommitment(identifier='unregistered', activations_model=wrapper, layers=['0', '2'])\n",
+    )
+    model = module.get_model()
+    assert model.region_layer_map == {"IT": "2"}
+    assert model.region_layer_map_source == str(tmp_path / "region_layer_map" / "unregistered.json")
