@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from . import baselines, coexistence, controller, gate, listing, marker, reporting, resources, session
+from . import baselines, coexistence, compat, controller, gate, listing, marker, reporting, resources, session
 from .controller import BrainscoreController, RecordBook
 from .fixtures import (
     benchmark,
@@ -51,6 +51,9 @@ __all__ = [
 # modules, a failing helper check shows the compared values. This runs when pytest loads its plugins, before any
 # conftest or test module can import the helpers (none of the imports above does); registering imports nothing.
 pytest.register_assert_rewrite("brainscore_core.testing")
+# Brain-Score plugins' `from brainscore_vision import ...` resolves to our compatibility layer (never shadowing a
+# real brainscore_vision); the finder module is light and loaded without importing brainscore_core.
+compat.install_finder()
 
 CONTROLLER_NAME = controller.NAME
 PYTEST_BENCHMARK = "benchmark"  #: pytest-benchmark's plugin name
@@ -130,8 +133,8 @@ def _configure_controller(config: pytest.Config, options: BrainscoreOptions, use
     _register(config, BrainscoreController(book, parts), CONTROLLER_NAME)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return _session(config).options.describe()
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [_session(config).options.describe(), *compat.header_lines()]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
