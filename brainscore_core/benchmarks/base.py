@@ -37,6 +37,10 @@ class Benchmark(ABC):
     region: str | None = None  #: the recorded region for neural benchmarks
     description: str = ""
 
+    #: applied to :meth:`_ceiling_data` to compute :attr:`ceiling` (None: no ceiling, or :meth:`_compute_ceiling`
+    #: is overridden)
+    ceiling_func: CeilingFunction | None = None
+
     _ceiling_cache: Score | None
     _ceiling_done: bool = False
     #: the stimuli shown: a StimulusSet, or a zero-argument loader called on first use
@@ -67,16 +71,28 @@ class Benchmark(ABC):
             self._ceiling_done = True
         return self._ceiling_cache
 
+    def _ceiling_data(self) -> xr.DataArray:
+        """The data :attr:`ceiling_func` is applied to; a benchmark that sets ``ceiling_func`` overrides this."""
+        raise NotImplementedError(
+            f"{type(self).__name__} {self.identifier!r} sets ceiling_func but not the data it applies to: "
+            "override _ceiling_data() to return them (or override _compute_ceiling())."
+        )
+
     def _compute_ceiling(self) -> Score | None:
-        """Override to compute the ceiling; the default is no ceiling."""
-        return None
+        """:attr:`ceiling_func` applied to :meth:`_ceiling_data` (None without a ``ceiling_func``); override for
+        any other ceiling."""
+        return None if self.ceiling_func is None else self.ceiling_func(self._ceiling_data())
 
     def _ceiling_cache_key(self) -> dict[str, Any] | None:
-        """What the ceiling depends on besides identifier, version and the code of :meth:`_compute_ceiling` (e.g.
-        the data's content hash and the ceiling function's code and parameters, see
-        :func:`~brainscore_core.cache.callable_identity`), for the on-disk cache; None (the default) computes the
-        ceiling every run."""
-        return None
+        """What the ceiling depends on besides identifier, version and the code of :meth:`_compute_ceiling`, for
+        the on-disk cache: with a ``ceiling_func``, the content hash of :meth:`_ceiling_data` and the function's
+        code and parameters (:func:`~brainscore_core.cache.callable_identity`); None (no ``ceiling_func``)
+        computes the ceiling every run. A subclass whose ceiling depends on more overrides this."""
+        if self.ceiling_func is None:
+            return None
+        from ..cache import assembly_hash, callable_identity
+
+        return {"data": assembly_hash(self._ceiling_data()), "ceiling": callable_identity(self.ceiling_func)}
 
     def _disk_cached_ceiling(self) -> Score | None:
         key = self._ceiling_cache_key()
@@ -157,15 +173,9 @@ class NeuralBenchmark(Benchmark):
     def assembly(self) -> xr.DataArray:
         return self._loaded("_assembly")
 
-    def _compute_ceiling(self) -> Score | None:
-        return None if self.ceiling_func is None else self.ceiling_func(self.assembly)
-
-    def _ceiling_cache_key(self) -> dict[str, Any] | None:
-        if self.ceiling_func is None:
-            return None
-        from ..cache import assembly_hash, callable_identity
-
-        return {"data": assembly_hash(self.assembly), "ceiling": callable_identity(self.ceiling_func)}
+    def _ceiling_data(self) -> xr.DataArray:
+        """The ceiling is computed on the data with repetitions."""
+        return self.assembly
 
     def __call__(self, candidate: BrainModel) -> Score:
         candidate.start_recording(self.region, time_bins=self.time_bins)

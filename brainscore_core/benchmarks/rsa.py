@@ -80,8 +80,9 @@ class RSABenchmark(Benchmark):
         """The data RDMs ``(subject, stimulus_a, stimulus_b)`` (loaded on first use)."""
         return self._loaded("_rdms")
 
-    def _compute_ceiling(self) -> Score | None:
-        return None if self.ceiling_func is None else self.ceiling_func(self.assembly)
+    def _ceiling_data(self) -> xr.DataArray:
+        """The ceiling is computed on the data RDMs."""
+        return self.assembly
 
     def model_responses(self, candidate: BrainModel) -> xr.DataArray:
         """The responses of ``candidate`` to :attr:`stimuli`: recorded from :attr:`region`, or the output of
