@@ -3,10 +3,10 @@
 Importing this package does not import torch; torch is imported when a network is run or fingerprinted.
 """
 
+from ._fingerprint import NondeterministicModelWarning, structure_fingerprint, weights_fingerprint
 from ._hub import hub_weights_path, load_hub_state_dict
 from ._neuroids import NOT_SPATIAL, LayerLayout, layer_coords
 from ._preprocessing import GREY, IMAGENET_MEAN, IMAGENET_STD, Preprocessing, place_on_screen
-from .fingerprint import NondeterministicModelWarning, structure_fingerprint, weights_fingerprint
 from .pytorch import LOGITS, PytorchWrapper, list_layers
 
 __all__ = [
