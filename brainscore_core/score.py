@@ -205,9 +205,9 @@ def clip_score(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return value if math.isnan(value) else min(max(value, low), high)
 
 
-# The ceiling normalisations live next to ``Benchmark`` (:mod:`brainscore_core.benchmarks.normalisation`); they are
+# The ceiling normalisations live next to ``Benchmark`` (:mod:`brainscore_core.benchmarks._normalisation`); they are
 # re-exported here, where they were first published. Imported last: that module needs ``Score`` from this one.
-from .benchmarks.normalisation import (  # noqa: E402
+from .benchmarks._normalisation import (  # noqa: E402
     CEILING_FORMULAS,
     UnreliableCeilingWarning,
     ceil_ratio,

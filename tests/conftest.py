@@ -9,8 +9,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from brainscore_core.plugins import PluginHost
 
 
 @pytest.fixture
@@ -57,3 +61,32 @@ def fresh_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[s
         return importlib.import_module(name)
 
     return write_and_import
+
+
+@pytest.fixture
+def plugin_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginHost]:
+    """A fresh default :class:`~brainscore_core.plugins.PluginHost`, for in-process discovery (also by in-process
+    ``pytester.runpytest()`` runs); the registries and ``sys.modules`` are put back afterwards.
+
+    Plugins register into the global registries, so the fixture first lets the default host discover (the built-in
+    plugins are then in the snapshot), swaps in a fresh host, and afterwards restores every registry and forgets the
+    plugin modules the test imported (so later discoveries import them again).
+    """
+    from brainscore_core.plugins import ENV_PLUGINS_PATH, PluginHost, default_host, use_host
+    from brainscore_core.registry import REGISTRIES
+
+    monkeypatch.delenv(ENV_PLUGINS_PATH, raising=False)
+    default_host().ensure_discovered()
+    snapshots = {name: registry.snapshot() for name, registry in REGISTRIES.items()}
+    modules = set(sys.modules)
+    host = PluginHost()
+    try:
+        with use_host(host):
+            yield host
+    finally:
+        for name, registry in REGISTRIES.items():
+            registry.restore(snapshots[name])
+        for name in set(sys.modules) - modules:
+            path = getattr(sys.modules[name], "__file__", None) or ""
+            if name.startswith("brainscore_plugins.") or Path(path).is_relative_to(tmp_path):
+                del sys.modules[name]

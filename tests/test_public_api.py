@@ -146,6 +146,18 @@ def test_every_third_party_import_is_a_declared_dependency():
         ("brainscore_core.activations.preprocessing", "Preprocessing", "brainscore_core.activations"),
         ("brainscore_core.commitment.readouts", "ProbabilitiesReadout", "brainscore_core.commitment"),
         ("brainscore_core.commitment.recording", "as_recording", "brainscore_core.commitment._recording"),
+        ("brainscore_core.commitment.layer_selection", "select_layer", "brainscore_core.commitment"),
+        ("brainscore_core.commitment.model_commitment", "ModelCommitment", "brainscore_core.commitment"),
+        ("brainscore_core.metrics.base", "Metric", "brainscore_core.metrics"),
+        ("brainscore_core.metrics.splits", "SplitSpec", "brainscore_core.metrics._splits"),
+        ("brainscore_core.metrics.checks", "check_response_values", "brainscore_core.metrics._checks"),
+        ("brainscore_core.metrics.stats", "standard_error", "brainscore_core.metrics._stats"),
+        ("brainscore_core.benchmarks.base", "NeuralBenchmark", "brainscore_core.benchmarks"),
+        ("brainscore_core.benchmarks.rsa", "RSABenchmark", "brainscore_core.benchmarks"),
+        ("brainscore_core.benchmarks.normalisation", "ceil_ratio", "brainscore_core.score"),
+        ("brainscore_core.plugins.discovery", "PluginHost", "brainscore_core.plugins"),
+        ("brainscore_core.plugins.hookspecs", "hookimpl", "brainscore_core.plugins"),
+        ("brainscore_core.activations.fingerprint", "weights_fingerprint", "brainscore_core.activations"),
     ],
 )
 def test_the_old_path_of_a_module_made_private_still_imports_with_a_deprecation_warning(old, name, public):
@@ -155,3 +167,28 @@ def test_the_old_path_of_a_module_made_private_still_imports_with_a_deprecation_
     private = importlib.import_module(old.rsplit(".", 1)[0] + "._" + old.rsplit(".", 1)[1])
     assert value is getattr(private, name)
     assert module.__all__ == []
+
+
+#: The public modules of the packages whose implementation modules are private: each package's ``__init__``, the
+#: modules named for a metric (``brainscore_core.metrics.<metric>``) and ``activations.pytorch``.
+PUBLIC_MODULES = {
+    "brainscore_core.activations": {"pytorch"},
+    "brainscore_core.benchmarks": set(),
+    "brainscore_core.commitment": set(),
+    "brainscore_core.metrics": {
+        "accuracy", "behavior", "cka", "error_consistency", "internal_consistency", "predictivity", "regression", "rsa",
+    },
+    "brainscore_core.plugins": set(),
+}  # fmt: skip
+
+
+def _is_deprecated_path(module: ModuleType) -> bool:
+    return module.__all__ == [] and getattr(module.__getattr__, "__module__", "") == "brainscore_core._deprecated"
+
+
+@pytest.mark.parametrize("package", sorted(PUBLIC_MODULES))
+def test_implementation_modules_are_private_and_old_paths_are_deprecated(package):
+    module = importlib.import_module(package)
+    children = {info.name for info in pkgutil.iter_modules(module.__path__) if not info.name.startswith("_")}
+    deprecated = {name for name in children if _is_deprecated_path(importlib.import_module(f"{package}.{name}"))}
+    assert children - deprecated == PUBLIC_MODULES[package]

@@ -3,6 +3,7 @@
 Importing this package does not import torch; torch is imported when a network is run or fingerprinted.
 """
 
+from ._fingerprint import NondeterministicModelWarning, structure_fingerprint, weights_fingerprint
 from ._hub import hub_weights_path, load_hub_state_dict
 from ._neuroids import NOT_SPATIAL, LayerLayout, layer_coords
 from ._preprocessing import (
@@ -14,7 +15,6 @@ from ._preprocessing import (
     as_batch,
     place_on_screen,
 )
-from .fingerprint import NondeterministicModelWarning, structure_fingerprint, weights_fingerprint
 from .pytorch import LOGITS, PytorchWrapper, list_layers
 
 __all__ = [

@@ -22,15 +22,15 @@ from ..assemblies import neuroid_assembly
 from ..cache import ActivationsCache
 from ..config import settings
 from ..errors import StimulusError
-from ._neuroids import LayerLayout
-from ._preprocessing import FilePreprocessing, Preprocessing
-from .fingerprint import (
+from ._fingerprint import (
     NondeterministicModelWarning,
     plain_attributes,
     probe_fingerprints,
     probe_images,
     structure_fingerprint,
 )
+from ._neuroids import LayerLayout
+from ._preprocessing import FilePreprocessing, Preprocessing
 
 if TYPE_CHECKING:
     import torch

@@ -5,7 +5,7 @@
 :class:`Benchmark` for anything else.
 """
 
-from .base import Benchmark, NeuralBenchmark, attach_recording_details
-from .rsa import RSABenchmark
+from ._base import Benchmark, NeuralBenchmark, attach_recording_details
+from ._rsa import RSABenchmark
 
 __all__ = ["Benchmark", "NeuralBenchmark", "RSABenchmark", "attach_recording_details"]

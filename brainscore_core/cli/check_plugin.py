@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UnknownLayerError
-from ..plugins.discovery import KINDS, ensure_discovered, import_plugin_folder
+from ..plugins._discovery import KINDS, ensure_discovered, import_plugin_folder
 from ..registry import REGISTRIES, Registration
 from .building import factory_problem
 

@@ -4,8 +4,7 @@ Importing this package does not import torch, so benchmark plugins can call
 :func:`register_selection_benchmark` at import time.
 """
 
-from ._readouts import PROBABILITIES_C, ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
-from .layer_selection import (
+from ._layer_selection import (
     SELECTION_BENCHMARKS,
     LayerSelectionResult,
     read_region_layer_map,
@@ -13,7 +12,8 @@ from .layer_selection import (
     select_layer,
     selection_benchmark,
 )
-from .model_commitment import ActivationsModel, ModelCommitment
+from ._model_commitment import ActivationsModel, ModelCommitment
+from ._readouts import PROBABILITIES_C, ProbabilitiesReadout, imagenet_choices, label_choices, match_labels
 
 __all__ = [
     "PROBABILITIES_C",

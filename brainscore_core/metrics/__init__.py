@@ -4,6 +4,6 @@ Importing this package registers factories only; the numerical modules are impor
 """
 
 from . import _register_neural, _register_similarity  # noqa: F401  (registrations)
-from .base import Ceiling, CeilingFunction, Metric, MetricFunction
+from ._base import Ceiling, CeilingFunction, Metric, MetricFunction
 
 __all__ = ["Ceiling", "CeilingFunction", "Metric", "MetricFunction"]

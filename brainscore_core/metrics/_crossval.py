@@ -11,8 +11,8 @@ import xarray as xr
 
 from ..comparison.attach import attach_units, split_units
 from ..score import Score
-from .splits import SplitSpec, shuffle_splits
-from .stats import standard_error
+from ._splits import SplitSpec, shuffle_splits
+from ._stats import standard_error
 
 __all__ = [
     "SPLIT_ORDERS",
@@ -36,7 +36,7 @@ def cross_validated(
 ) -> Score:
     """Brain-Score's test-only cross-validation: ``compare(test indices)`` on every split; mean and its error.
 
-    Splits are :func:`brainscore_core.metrics.splits.shuffle_splits` with ``train_size=None`` over the stimuli
+    Splits are :func:`brainscore_core.metrics._splits.shuffle_splits` with ``train_size=None`` over the stimuli
     sorted by ``stimulus_id`` (stratified by ``stratify`` when given); error = std (ddof 0) / sqrt(n_splits).
     With ``stimulus_ids`` (of the rows, in order) the score carries its paired units (per-split values).
     """

@@ -8,7 +8,7 @@ import xarray as xr
 
 from ..assemblies import validate_neuroid_assembly
 from ..errors import MetricInputError
-from .checks import check_response_values
+from ._checks import check_response_values
 
 __all__ = ["matched_stimulus_order", "two_dim_responses"]
 
@@ -51,7 +51,7 @@ def matched_stimulus_order(
 def two_dim_responses(assembly: xr.DataArray, side: str = "assembly") -> xr.DataArray:
     """Validate a neural assembly and require dims ``(presentation, neuroid)`` (no time bins) and usable values.
 
-    Values are checked by :func:`brainscore_core.metrics.checks.check_response_values` (NaN, Inf, 0 neuroids and
+    Values are checked by :func:`brainscore_core.metrics._checks.check_response_values` (NaN, Inf, 0 neuroids and
     overflowing magnitudes raise :class:`MetricInputError` naming ``side``), as on the regression path.
     """
     assembly = validate_neuroid_assembly(assembly)

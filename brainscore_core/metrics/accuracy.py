@@ -29,8 +29,8 @@ from ..assemblies import require_coords, validate_behavioral_assembly
 from ..comparison.attach import attach_units, decision_units
 from ..errors import MetricInputError
 from ..score import Score
-from .base import Metric
-from .stats import standard_error
+from ._base import Metric
+from ._stats import standard_error
 
 __all__ = ["Accuracy", "ShapeBias", "correct_decisions", "shape_bias"]
 

@@ -36,11 +36,11 @@ import xarray as xr
 from scipy.special import ndtri
 
 from ..assemblies import require_coords, validate_behavioral_assembly
-from ..benchmarks.normalisation import ceil_per_repetition
+from ..benchmarks._normalisation import ceil_per_repetition
 from ..errors import MetricInputError
 from ..score import Score
+from ._base import Ceiling, Metric
 from ._inputs import matched_stimulus_order
-from .base import Ceiling, Metric
 
 __all__ = [
     "HumanTrials",

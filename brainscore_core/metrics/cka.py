@@ -19,10 +19,10 @@ import xarray as xr
 
 from ..errors import MetricInputError
 from ..score import Score
+from ._base import Metric
+from ._checks import SOURCE, TARGET
 from ._crossval import TestOnlyCrossValidated
 from ._inputs import matched_stimulus_order, two_dim_responses
-from .base import Metric
-from .checks import SOURCE, TARGET
 
 __all__ = ["CKACrossValidated", "CKAMetric", "biased_hsic", "cka_from_grams", "gram", "linear_cka", "unbiased_hsic"]
 

@@ -30,8 +30,8 @@ from ..assemblies import require_coords, validate_behavioral_assembly
 from ..comparison.attach import attach_units, error_consistency_units
 from ..errors import MetricInputError
 from ..score import Score
+from ._base import Ceiling, Metric
 from ._inputs import matched_stimulus_order
-from .base import Ceiling, Metric
 
 __all__ = ["ErrorConsistency", "ErrorConsistencyCeiling", "SubjectCorrectness", "cohens_kappas", "subject_correctness"]
 

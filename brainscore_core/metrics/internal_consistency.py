@@ -8,9 +8,9 @@ from scipy import sparse
 
 from ..errors import MetricInputError
 from ..score import Score
-from .base import Ceiling
-from .splits import Split, SplitSpec, split_half_groups
-from .stats import mean_and_error, median_ignoring_nan, nan_pearson_columns, spearman_brown
+from ._base import Ceiling
+from ._splits import Split, SplitSpec, split_half_groups
+from ._stats import mean_and_error, median_ignoring_nan, nan_pearson_columns, spearman_brown
 
 __all__ = ["HALF_SPLITS", "InternalConsistency"]
 

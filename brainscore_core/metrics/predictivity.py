@@ -20,11 +20,11 @@ import xarray as xr
 from ..comparison.attach import attach_units, split_units
 from ..errors import MetricInputError
 from ..score import Score
-from .base import Metric
-from .checks import SOURCE, TARGET, check_response_values, examples
+from ._base import Metric
+from ._checks import SOURCE, TARGET, check_response_values, examples
+from ._splits import SplitSpec, shuffle_splits
+from ._stats import mean_and_error, median_ignoring_nan, pearson_columns
 from .regression import CrossValidatedPrediction, Regression, SplitData
-from .splits import SplitSpec, shuffle_splits
-from .stats import mean_and_error, median_ignoring_nan, pearson_columns
 
 __all__ = ["CrossValidatedPredictivity", "align_neural_pair"]
 

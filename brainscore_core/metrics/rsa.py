@@ -11,7 +11,7 @@ Conventions (Brain-Score 2.4):
   subject's RDM matches the group's mean RDM.
 
 Responses with NaN or infinite values, 0 neuroids or overflowing magnitudes are refused with
-:class:`MetricInputError`, as on the regression path (:mod:`brainscore_core.metrics.checks`). Undefined RDM
+:class:`MetricInputError`, as on the regression path (:mod:`brainscore_core.metrics._checks`). Undefined RDM
 entries (pairs with a stimulus whose responses are constant across neuroids, or NaN entries of a given RDM) are
 left out of the comparison with a :class:`RuntimeWarning` that names the cause; they never crash a metric.
 """
@@ -31,11 +31,11 @@ from ..assemblies import validate_rdm_assembly
 from ..comparison.attach import PAIRED_UNITS_MISSING, attach_units, rsa_units
 from ..errors import MetricInputError
 from ..score import Score
+from ._base import Ceiling, Metric
+from ._checks import SOURCE, TARGET, examples
 from ._crossval import TestOnlyCrossValidated, cross_validated, stratification_labels
 from ._inputs import matched_stimulus_order, two_dim_responses
-from .base import Ceiling, Metric
-from .checks import SOURCE, TARGET, examples
-from .stats import standard_error
+from ._stats import standard_error
 
 __all__ = [
     "RDMCrossValidated",
@@ -434,7 +434,7 @@ class RSACeiling(Ceiling):
 
     Takes the same targets as :class:`RSAMetric`. With a single subject no ceiling can be estimated and the
     ceiling returns ``None`` (benchmarks then report the raw score; see
-    :func:`brainscore_core.benchmarks.normalisation.ceil_ratio`).
+    :func:`brainscore_core.score.ceil_ratio`).
     """
 
     identifier = "rsa_ceiling"

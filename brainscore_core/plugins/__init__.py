@@ -1,6 +1,6 @@
 """Plugin discovery and the pluggy hooks for entry-point plugins."""
 
-from .discovery import (
+from ._discovery import (
     ENV_PLUGINS_PATH,
     KINDS,
     PluginFailure,
@@ -19,7 +19,7 @@ from .discovery import (
     plugin_manager,
     use_host,
 )
-from .hookspecs import hookimpl, hookspec
+from ._hookspecs import hookimpl, hookspec
 
 __all__ = [
     "ENV_PLUGINS_PATH",

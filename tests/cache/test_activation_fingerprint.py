@@ -10,7 +10,7 @@ import torch
 
 from brainscore_core import stimulus_set
 from brainscore_core.activations import NondeterministicModelWarning, Preprocessing, PytorchWrapper
-from brainscore_core.activations.fingerprint import probe_fingerprints, structure_fingerprint
+from brainscore_core.activations._fingerprint import probe_fingerprints, structure_fingerprint
 from brainscore_core.cache import ActivationsCache
 from brainscore_core.config import configure
 

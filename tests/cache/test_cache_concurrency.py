@@ -34,7 +34,7 @@ RACE_EXTRACT = textwrap.dedent(
     import numpy as np, torch
     from brainscore_core import stimulus_set
     from brainscore_core.activations import Preprocessing, PytorchWrapper
-    from brainscore_core.activations.fingerprint import PROBE_IMAGES
+    from brainscore_core.activations._fingerprint import PROBE_IMAGES
     from brainscore_core.config import configure
     root, ready, go = sys.argv[1], sys.argv[2], sys.argv[3]
     torch.manual_seed(0)

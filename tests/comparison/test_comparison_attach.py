@@ -31,10 +31,10 @@ from brainscore_core.comparison.attach import (
     paired_units,
 )
 from brainscore_core.loading import load_metric
+from brainscore_core.metrics._splits import SplitSpec, shuffle_splits
 from brainscore_core.metrics.accuracy import Accuracy, ShapeBias
 from brainscore_core.metrics.error_consistency import ErrorConsistency
 from brainscore_core.metrics.rsa import RSAMetric
-from brainscore_core.metrics.splits import SplitSpec, shuffle_splits
 from brainscore_core.score import Score
 
 

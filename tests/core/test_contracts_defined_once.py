@@ -1,5 +1,5 @@
-"""The metric and ceiling contracts live in ``metrics/base.py`` and the ceiling normalisations next to
-``Benchmark`` (``benchmarks/normalisation.py``); the old import paths keep working."""
+"""The metric and ceiling contracts live in ``metrics/_base.py`` and the ceiling normalisations next to
+``Benchmark`` (``benchmarks/_normalisation.py``); the old import paths keep working."""
 
 import ast
 import importlib
@@ -11,11 +11,11 @@ import pytest
 import xarray as xr
 
 import brainscore_core
-from brainscore_core.benchmarks import base as benchmark_base
-from brainscore_core.benchmarks import normalisation
-from brainscore_core.benchmarks import rsa as rsa_benchmark
+from brainscore_core.benchmarks import _base as benchmark_base
+from brainscore_core.benchmarks import _normalisation as normalisation
+from brainscore_core.benchmarks import _rsa as rsa_benchmark
 from brainscore_core.brain_model import BrainModel
-from brainscore_core.metrics import base as metric_base
+from brainscore_core.metrics import _base as metric_base
 from brainscore_core.metrics import behavior
 from brainscore_core.metrics.rsa import RSACeiling
 from brainscore_core.score import Score
@@ -75,13 +75,13 @@ def _callable_aliases(path: Path) -> list[str]:
 
 def test_no_other_module_of_brainscore_core_redefines_the_metric_or_ceiling_callable():
     found = [hit for path in sorted(PACKAGE.rglob("*.py")) for hit in _callable_aliases(path)]
-    assert found == ["metrics/base.py:21", "metrics/base.py:23"], found
+    assert found == ["metrics/_base.py:21", "metrics/_base.py:23"], found
 
 
 @pytest.mark.parametrize("name", ["ceil_ratio", "ceil_squared", "UnreliableCeilingWarning", "CEILING_FORMULAS"])
 def test_normalisations_are_defined_in_benchmarks_normalisation(name):
     value = getattr(normalisation, name)
-    assert isinstance(value, dict) or value.__module__ == "brainscore_core.benchmarks.normalisation"
+    assert isinstance(value, dict) or value.__module__ == "brainscore_core.benchmarks._normalisation"
     assert name not in {
         node.name for node in ast.parse(Path(score_module.__file__).read_text()).body if hasattr(node, "name")
     }

@@ -15,7 +15,7 @@ import pytest
 from brainscore_core.assemblies import neuroid_assembly
 from brainscore_core.errors import MetricInputError
 from brainscore_core.loading import load_ceiling, load_metric
-from brainscore_core.metrics.checks import MAX_ABS_VALUE
+from brainscore_core.metrics._checks import MAX_ABS_VALUE
 
 REGRESSION = ["pls", "ridge", "ridgecv", "linear", "neuron_to_neuron"]
 SIMILARITY = ["rsa", "rdm", "rdm_cv", "cka", "cka_biased", "cka_cv"]

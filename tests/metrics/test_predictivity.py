@@ -9,7 +9,7 @@ from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from brainscore_core.assemblies import neuroid_assembly
 from brainscore_core.errors import MetricInputError
 from brainscore_core.loading import load_metric
-from brainscore_core.metrics.base import Metric
+from brainscore_core.metrics import Metric
 from brainscore_core.registry import metric_registry
 
 IDENTIFIERS = ["pls", "ridge", "ridgecv", "linear", "linear_predictivity", "neuron_to_neuron"]
@@ -189,9 +189,9 @@ def test_inputs_are_not_modified(identifier):
 
 
 def test_split_parameters_and_stratification_can_be_changed():
+    from brainscore_core.metrics._splits import SplitSpec
     from brainscore_core.metrics.predictivity import CrossValidatedPredictivity
     from brainscore_core.metrics.regression import Ridge
-    from brainscore_core.metrics.splits import SplitSpec
 
     source, target = _pair()
     metric = CrossValidatedPredictivity(Ridge(), stratification_coord=None, split_spec=SplitSpec(n_splits=4))

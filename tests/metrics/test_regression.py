@@ -9,6 +9,7 @@ from sklearn.linear_model import LinearRegression as SkLinearRegression
 from sklearn.linear_model import Ridge as SkRidge
 from sklearn.linear_model import RidgeCV as SkRidgeCV
 
+from brainscore_core.metrics._splits import SplitSpec, shuffle_splits
 from brainscore_core.metrics.regression import (
     BRAINSCORE_RIDGECV_ALPHAS,
     PLS,
@@ -24,7 +25,6 @@ from brainscore_core.metrics.regression._ridgecv_scan import (
     _low_rank_losses,
     _plausible_minima,
 )
-from brainscore_core.metrics.splits import SplitSpec, shuffle_splits
 
 
 def _problem(n, f, t, seed=0, offset=5.0):

@@ -5,7 +5,7 @@ import pytest
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
 from brainscore_core.errors import MetricInputError
-from brainscore_core.metrics.splits import SplitSpec, shuffle_splits, split_half_groups
+from brainscore_core.metrics._splits import SplitSpec, shuffle_splits, split_half_groups
 
 
 def _assert_same(ours, theirs):

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from brainscore_core.metrics.stats import (
+from brainscore_core.metrics._stats import (
     mean_and_error,
     median_ignoring_nan,
     nan_pearson_columns,

@@ -19,10 +19,11 @@ from brainscore_core import (
     stimulus_set,
 )
 from brainscore_core.activations import Preprocessing, PytorchWrapper
-from brainscore_core.activations.fingerprint import PROBE_IMAGES
-from brainscore_core.commitment import layer_selection, register_selection_benchmark
+from brainscore_core.activations._fingerprint import PROBE_IMAGES
+from brainscore_core.commitment import _layer_selection as layer_selection
+from brainscore_core.commitment import register_selection_benchmark
 from brainscore_core.config import configure
-from brainscore_core.plugins import discovery
+from brainscore_core.plugins import ensure_discovered
 
 BENCHMARK = "test-layer-selection.V4-toy-rdm"
 N_STIMULI = 10
@@ -80,7 +81,7 @@ def _target_from_layer_b(stimuli) -> xr.DataArray:
 
 @pytest.fixture(autouse=True)
 def toy_selection_benchmark(tmp_path, monkeypatch):
-    discovery.ensure_discovered()
+    ensure_discovered()
     monkeypatch.setattr(layer_selection, "SELECTION_BENCHMARKS", dict(layer_selection.SELECTION_BENCHMARKS))
     monkeypatch.delitem(layer_selection.SELECTION_BENCHMARKS, "V4", raising=False)
     stimuli = _stimuli()

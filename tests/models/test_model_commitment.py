@@ -10,9 +10,9 @@ import torch
 
 from brainscore_core import BrainModel, IncompatibleModelError, ModelCommitment, stimulus_set
 from brainscore_core.activations import Preprocessing, PytorchWrapper
-from brainscore_core.commitment import layer_selection
+from brainscore_core.commitment import _layer_selection as layer_selection
 from brainscore_core.config import configure
-from brainscore_core.plugins import discovery
+from brainscore_core.plugins import ensure_discovered
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 
@@ -112,7 +112,7 @@ def test_missing_readout_layer_is_incompatible(task):
 
 
 def test_region_without_map_or_selection_benchmark_is_a_clear_error(monkeypatch):
-    discovery.ensure_discovered()  # plugins register their selection benchmarks first
+    ensure_discovered()  # plugins register their selection benchmarks first
     monkeypatch.setattr(layer_selection, "SELECTION_BENCHMARKS", {})
     model = _model(region_layer_map={})
     with pytest.raises(IncompatibleModelError, match=r"region_layer_map=\{'V4'"):

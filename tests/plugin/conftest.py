@@ -1,11 +1,22 @@
 """Set-up for the pytest plugin's tests: pytester, and runs that see the toy plugins in toy_plugins/.
 
-Runs that discover plugins go through ``runpytest_subprocess``: brainscore_core's registries are global, so
-in-process runs would leak toy identifiers into this session.
+Runs are in-process (``pytester.runpytest()``): ``pytester`` here comes with a fresh default ``PluginHost``
+(``plugin_host``), so what a run discovers and registers is removed from the global registries after the test.
+A test keeps ``runpytest_subprocess`` only where it needs a process of its own, with a comment saying why.
 """
+
+from __future__ import annotations
 
 import pytest
 from toy_expectations import TOY_ENVIRONMENT, TOY_PLUGINS
+
+
+@pytest.fixture
+def pytester(plugin_host: object, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """pytest's ``pytester`` whose in-process runs discover plugins on a fresh default PluginHost; under
+    ``pytest -n`` they do not pass for an xdist worker (pytest-benchmark would disable itself and warn)."""
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    return pytester
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ REWRITTEN = "E * assert ('neuroid',) == ('presentation', 'neuroid')"
 
 def test_a_failing_helper_check_shows_the_compared_values(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(FAILING_HELPER_CHECK)
+    # a process of its own: rewriting applies only if brainscore_core.testing is first imported in that run
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([REWRITTEN, "E *At index 0 diff: 'neuroid' != 'presentation'"])
@@ -28,6 +29,7 @@ def test_it_is_the_plugin_that_registers_the_helpers(
     # without autoload pytest marks no installed package for rewriting: only what the plugin registers is rewritten
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     pytester.makepyfile(FAILING_HELPER_CHECK)
+    # processes of their own: autoload is read at start-up, and rewriting needs a first import of the helpers
     with_plugin = pytester.runpytest_subprocess("-p", "pytest_brainscore.plugin", "-p", "no:cacheprovider")
     with_plugin.assert_outcomes(failed=1)
     with_plugin.stdout.fnmatch_lines([REWRITTEN])

@@ -85,7 +85,7 @@ def test_a_future_baseline_is_a_usage_error_and_is_never_rewritten(toy: pytest.P
     baseline = write(toy.path / "base.json", item("toy_good", benchmark=V4), version=99, future_field={"keep": 1})
     before = baseline.read_bytes()
     toy.makepyfile(test_pairs=PAIRS_TEST)
-    result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
+    result = toy.runpytest(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: Baseline file {baseline} has format_version 99, *Upgrade pytest-brainscore*"])
     assert baseline.read_bytes() == before
@@ -122,7 +122,7 @@ def test_version_1_errors_of_other_normalisations_are_kept(tmp_path: Path) -> No
 def test_an_update_writes_version_2_with_both_errors(toy: pytest.Pytester) -> None:
     baseline = write(toy.path / "base.json", item("toy_good", benchmark=V4, error=0.5), version=1)
     toy.makepyfile(test_pairs=PAIRS_TEST)
-    result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
+    result = toy.runpytest(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
     result.assert_outcomes(passed=3)
     payload = json.loads(baseline.read_text())
     assert payload["format_version"] == 2
@@ -174,7 +174,7 @@ def test_a_failed_update_still_writes_the_summary_and_the_report(toy: pytest.Pyt
     folder.chmod(0o555)
     toy.makepyfile(test_pairs=PAIRS_TEST)
     try:
-        result = toy.runpytest_subprocess(
+        result = toy.runpytest(
             f"--brainscore-baseline={baseline}", "--brainscore-update-baseline", "--brainscore-report=report.json"
         )
     finally:

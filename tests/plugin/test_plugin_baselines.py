@@ -85,7 +85,7 @@ def test_regression_improvement_and_new_pairs_in_one_run(toy: pytest.Pytester, m
     monkeypatch.setenv("TOY_LEVEL_toy_poor", "0.4")  # score 0.5: an improvement of 0.25
     good_now, poor_now = 0.5 / 0.8, 0.4 / 0.8
     toy.makepyfile(test_pairs=PAIRS_TEST)
-    result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}")
+    result = toy.runpytest(f"--brainscore-baseline={baseline}")
     result.assert_outcomes(passed=2, failed=1)
     error = TOY_ERROR / TOY_CEILING  # both errors compared on the ceiled scale (raw / 0.8)
     allowed = max(0.01, 2 * math.hypot(error, error))
@@ -115,19 +115,19 @@ def test_drop_within_the_measurement_noise_passes(toy: pytest.Pytester, monkeypa
     monkeypatch.setenv("TOY_LEVEL_toy_good", "0.55")  # a drop of 0.0625 ...
     monkeypatch.setenv("TOY_ERROR", "0.03")  # ... within 2 * hypot(0.03, 0.04) / 0.8 = 0.125 (raw errors, ceiled)
     toy.makepyfile(test_pairs=PAIRS_TEST)
-    result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}")
+    result = toy.runpytest(f"--brainscore-baseline={baseline}")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines([f"toy_good * baseline {0.55 / 0.8 - toy_score('toy_good'):+.4f} ok (allowed 0.1250)*"])
     monkeypatch.setenv("TOY_ERROR", "0.0")  # the same drop with a precise measurement fails
     write_baseline(baseline, entry("toy_good", toy_score("toy_good"), error=0.0))
-    toy.runpytest_subprocess(f"--brainscore-baseline={baseline}").assert_outcomes(passed=2, failed=1)
+    toy.runpytest(f"--brainscore-baseline={baseline}").assert_outcomes(passed=2, failed=1)
 
 
 def test_changed_benchmark_version_is_incomparable(toy: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     baseline = write_baseline(toy.path / "baseline.json", entry("toy_good", 0.99, version=1))
     monkeypatch.setenv("TOY_BENCHMARK_VERSION", "2")
     toy.makepyfile(test_pairs=PAIRS_TEST)
-    result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}")
+    result = toy.runpytest(f"--brainscore-baseline={baseline}")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(
         [
@@ -144,7 +144,7 @@ def test_update_writes_merged_scores_atomically_and_keeps_pairs_not_run(
     baseline = write_baseline(toy.path / "baseline.json", entry("toy_good", 0.99), kept)
     monkeypatch.setenv("TOY_LEVEL_toy_good", "0.3")  # a regression, accepted by the update
     toy.makepyfile(test_pairs=PAIRS_TEST)
-    result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
+    result = toy.runpytest(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines([f"Baseline updated: {baseline} (3 written, 1 kept)"])
     scores = {(e["model"], e["benchmark"]): e for e in json.loads(baseline.read_text())["scores"]}
@@ -154,13 +154,13 @@ def test_update_writes_merged_scores_atomically_and_keeps_pairs_not_run(
     assert scores[("toy_good", V4)]["benchmark_version"] == 1 and scores[("toy_good", V4)]["raw"] == pytest.approx(0.3)
     assert scores[("toy_good", "ToyLab2024.IT-mean")]["score"] == kept["score"]
     assert [p.name for p in toy.path.glob(".baseline.json.*")] == []  # no temporary file left behind
-    toy.runpytest_subprocess(f"--brainscore-baseline={baseline}").assert_outcomes(passed=3)  # now the gate holds
+    toy.runpytest(f"--brainscore-baseline={baseline}").assert_outcomes(passed=3)  # now the gate holds
 
 
 def test_update_creates_a_missing_baseline(toy: pytest.Pytester) -> None:
     baseline = toy.path / "ci" / "baseline.json"
     toy.makepyfile(test_pairs=PAIRS_TEST)
-    result = toy.runpytest_subprocess(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
+    result = toy.runpytest(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
     result.assert_outcomes(passed=3)
     assert len(json.loads(baseline.read_text())["scores"]) == 3
 

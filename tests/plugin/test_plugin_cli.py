@@ -6,7 +6,7 @@ from toy_expectations import TOY_LEVELS, TOY_PLUGINS, toy_score
 
 def test_model_and_benchmark_alone_generate_one_gated_item_per_pair(toy: pytest.Pytester) -> None:
     toy.makepyfile(test_unrelated="def test_unrelated():\n    pass\n")
-    result = toy.runpytest_subprocess(
+    result = toy.runpytest(
         "-v",
         "-rs",
         "--brainscore-model=toy_*",
@@ -38,11 +38,11 @@ def test_generated_items_are_selected_by_k_and_absent_when_tests_use_the_plugin(
         """
     )
     args = ("-v", "--brainscore-model=toy_good,toy_poor", "--brainscore-benchmark=ToyLab2024.V4-mean")
-    result = toy.runpytest_subprocess(*args)  # a test uses the plugin: the options steer it, nothing is generated
+    result = toy.runpytest(*args)  # a test uses the plugin: the options steer it, nothing is generated
     result.assert_outcomes(passed=2)
     result.stdout.no_fnmatch_line("brainscore[[]*")
     toy.path.joinpath("test_uses.py").unlink()
-    result = toy.runpytest_subprocess(*args, "-k", "poor")
+    result = toy.runpytest(*args, "-k", "poor")
     result.assert_outcomes(passed=1, deselected=1)
     result.stdout.fnmatch_lines(["brainscore[[]toy_poor-ToyLab2024.V4-mean[]] PASSED*"])
 
@@ -58,7 +58,7 @@ def test_model_alone_without_plugin_tests_is_a_usage_error(pytester: pytest.Pyte
 
 def test_list_prints_models_and_benchmarks_then_exits(toy: pytest.Pytester) -> None:
     toy.makepyfile(test_never_run="def test_never_run():\n    raise AssertionError\n")
-    result = toy.runpytest_subprocess("--brainscore-list", "--brainscore-model=toy_*", "--brainscore-benchmark=ToyLab*")
+    result = toy.runpytest("--brainscore-list", "--brainscore-model=toy_*", "--brainscore-benchmark=ToyLab*")
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(
         [
@@ -94,14 +94,14 @@ def test_precedence_marker_over_command_line_over_ini(toy: pytest.Pytester) -> N
             pass
         """
     )
-    result = toy.runpytest_subprocess("--collect-only", "-q")
+    result = toy.runpytest("--collect-only", "-q")
     result.stdout.fnmatch_lines(
         [
             "test_precedence.py::test_from_options[[]toy_poor-ToyLab2024.V4-mean[]]",
             "test_precedence.py::test_marker_wins[[]toy_v4only-ToyLab2024.V4-mean[]]",
         ]
     )
-    result = toy.runpytest_subprocess("--collect-only", "-q", "--brainscore-model=toy_good")
+    result = toy.runpytest("--collect-only", "-q", "--brainscore-model=toy_good")
     result.stdout.fnmatch_lines(
         [
             "test_precedence.py::test_from_options[[]toy_good-ToyLab2024.V4-mean[]]",
@@ -125,12 +125,12 @@ def test_min_score_option_fills_in_for_markers_without_one(toy: pytest.Pytester)
             pass
         """
     )
-    result = toy.runpytest_subprocess()
+    result = toy.runpytest()
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [f"brainscore: toy_good on ToyLab2024.V4-mean v1: score {toy_score('toy_good'):.4f} is below min_score=0.9 by*"]
     )
-    result = toy.runpytest_subprocess("--brainscore-min-score=0.1")  # the command line beats the ini key
+    result = toy.runpytest("--brainscore-min-score=0.1")  # the command line beats the ini key
     result.assert_outcomes(passed=2)
 
 
@@ -152,7 +152,7 @@ def test_plugins_cache_and_device_options_configure_brainscore_core(pytester: py
             assert math.isclose(brainscore_result.value, {TOY_LEVELS["toy_v4only"] / 0.8!r})
         """
     )
-    result = pytester.runpytest_subprocess("--brainscore-no-cache", "--brainscore-device=cpu")
+    result = pytester.runpytest("--brainscore-no-cache", "--brainscore-device=cpu")
     result.assert_outcomes(passed=1)
 
 

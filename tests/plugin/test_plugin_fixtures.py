@@ -29,7 +29,7 @@ def test_fixtures_give_the_pairs_objects_and_one_score_per_session(toy: pytest.P
             assert brainscore_result is seen[0][0] and brain_model is seen[0][1]
         """
     )
-    result = toy.runpytest_subprocess("-p", "no:randomly")
+    result = toy.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=3)
 
 
@@ -46,7 +46,7 @@ def test_brainscore_result_carries_the_benchmarks_numbers(toy: pytest.Pytester) 
             assert brainscore_result.attrs["seconds"] >= 0
         """
     )
-    toy.runpytest_subprocess().assert_outcomes(passed=1)
+    toy.runpytest().assert_outcomes(passed=1)
 
 
 def test_fixtures_without_marker_use_the_command_line_selection(toy: pytest.Pytester) -> None:
@@ -59,9 +59,7 @@ def test_fixtures_without_marker_use_the_command_line_selection(toy: pytest.Pyte
             assert brainscore_result.value > 0
         """
     )
-    result = toy.runpytest_subprocess(
-        "-v", "--brainscore-model=toy_good,toy_poor", "--brainscore-benchmark=ToyLab2024.V4-mean"
-    )
+    result = toy.runpytest("-v", "--brainscore-model=toy_good,toy_poor", "--brainscore-benchmark=ToyLab2024.V4-mean")
     result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines(
         [
@@ -92,7 +90,7 @@ def test_score_factory_scores_reports_and_skips_incompatible_pairs(toy: pytest.P
             brainscore_score("toy_goood", "ToyLab2024.IT-mean")
         """
     )
-    result = toy.runpytest_subprocess("-rs")
+    result = toy.runpytest("-rs")
     result.assert_outcomes(passed=1, skipped=1, failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -188,6 +186,7 @@ def test_requires_gpu_asks_torch_only_when_such_a_test_runs(pytester: pytest.Pyt
             assert "torch" in sys.modules
         """
     )
+    # a process of its own: the run checks that torch is not imported yet, which this process may have done
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-rs")
     if result.parseoutcomes().get("skipped"):  # the usual case: this machine has no GPU
         result.assert_outcomes(passed=2, skipped=1)

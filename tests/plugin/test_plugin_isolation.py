@@ -53,7 +53,7 @@ BAD_SELECTIONS = [
 @pytest.mark.parametrize(("bad", "message"), BAD_SELECTIONS)
 def test_a_wrong_selection_fails_its_test_alone_at_setup(toy: pytest.Pytester, bad: str, message: str) -> None:
     toy.makepyfile(test_mixed=MIXED.format(bad=bad), test_other="def test_other_file():\n    pass\n")
-    result = toy.runpytest_subprocess("-rE")
+    result = toy.runpytest("-rE")
     result.assert_outcomes(passed=3, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at setup of test_bad*", message])
     assert "error during collection" not in result.stdout.str()
@@ -66,14 +66,14 @@ def test_a_wrong_selection_fails_its_test_alone_at_setup(toy: pytest.Pytester, b
 )
 def test_the_good_and_plain_tests_of_the_file_run_when_selected(toy: pytest.Pytester, selection: tuple) -> None:
     toy.makepyfile(test_mixed=MIXED.format(bad='model="toy_good", benchmark="ToyLab2024.V4-mean", min_score=2.0'))
-    result = toy.runpytest_subprocess(*selection)
+    result = toy.runpytest(*selection)
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.OK
 
 
 def test_a_bad_command_line_selection_fails_the_tests_that_use_it(toy: pytest.Pytester) -> None:
     toy.makepyfile(
-        test_cli="""
+        test_cli_selection="""
         import pytest
 
         @pytest.mark.brainscore(benchmark="ToyLab2024.V4-mean")
@@ -88,10 +88,10 @@ def test_a_bad_command_line_selection_fails_the_tests_that_use_it(toy: pytest.Py
             pass
         """
     )
-    result = toy.runpytest_subprocess("--brainscore-model=toy_nope")
+    result = toy.runpytest("--brainscore-model=toy_nope")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(
-        ["test_cli.py::test_from_option: no registered model matches the identifier 'toy_nope'.*"]
+        ["test_cli_selection.py::test_from_option: no registered model matches the identifier 'toy_nope'.*"]
     )
 
 
@@ -146,7 +146,7 @@ def test_pytest_benchmark_users_keep_their_fixture_and_brainscore_tests_get_ours
     import pytest_benchmark  # noqa: F401 - part of the `test` extra: this test needs it installed
 
     toy.makepyfile(test_both=BOTH_KINDS)
-    result = toy.runpytest_subprocess(
+    result = toy.runpytest(
         "-p",
         "benchmark",
         "--benchmark-disable",
@@ -161,7 +161,7 @@ def test_pytest_benchmark_timings_are_still_recorded(toy: pytest.Pytester, monke
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # else pytest-benchmark disables timing in the run
     toy.makepyfile(test_timed=BOTH_KINDS.split("@pytest.mark.benchmark")[0])
     # -p no:xdist: under `pytest -n`, pytest-benchmark would disable timing in the inner run too
-    result = toy.runpytest_subprocess("-p", "benchmark", "-p", "no:xdist", "--benchmark-columns=min,rounds")
+    result = toy.runpytest("-p", "benchmark", "-p", "no:xdist", "--benchmark-columns=min,rounds")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*benchmark: 1 tests*", "*test_timing *"])
 
@@ -180,7 +180,7 @@ def test_without_pytest_benchmark_the_benchmark_fixture_is_ours(toy: pytest.Pyte
             assert benchmark.identifier == "ToyLab2024.IT-mean"
         """
     )
-    result = toy.runpytest_subprocess("-p", "no:benchmark", "--brainscore-benchmark=ToyLab2024.IT-mean")
+    result = toy.runpytest("-p", "no:benchmark", "--brainscore-benchmark=ToyLab2024.IT-mean")
     result.assert_outcomes(passed=2)
 
 
@@ -202,7 +202,7 @@ def test_a_plugin_calling_sys_exit_is_a_failed_plugin_not_an_internal_error(toy:
     quitter.mkdir(parents=True)
     (quitter / "__init__.py").write_text("import sys\nsys.exit(3)\n")
     toy.makepyfile(test_exits=PLAIN_AND_MARKED)
-    result = toy.runpytest_subprocess(f"--brainscore-plugins={toy.path / 'exits'}", "-W", "always")
+    result = toy.runpytest(f"--brainscore-plugins={toy.path / 'exits'}", "-W", "always")
     result.assert_outcomes(passed=2, warnings=1)
     assert "INTERNALERROR" not in result.stdout.str()
     result.stdout.fnmatch_lines([f"*RuntimeWarning: Plugin {quitter} failed to load: SystemExit: 3"])
@@ -218,11 +218,11 @@ def test_a_bad_plugins_path_variable_fails_the_brainscore_tests_in_one_line(
         f"BRAINSCORE_PLUGINS_PATH: plugin directory {missing} does not exist or is not a directory; "
         "fix the variable or unset it."
     )
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest()
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines([f"test_env.py::test_marked: {message}"])
     assert "Traceback" not in result.stdout.str()
-    listing = pytester.runpytest_subprocess("--brainscore-list")
+    listing = pytester.runpytest("--brainscore-list")
     assert listing.ret == pytest.ExitCode.USAGE_ERROR
     listing.stderr.fnmatch_lines([f"ERROR: {message}"])
 
@@ -233,7 +233,7 @@ def test_generated_items_with_a_bad_plugins_path_variable_are_a_one_line_usage_e
     missing = pytester.path / "nowhere"
     monkeypatch.setenv("BRAINSCORE_PLUGINS_PATH", str(missing))
     pytester.makepyfile(test_unrelated="def test_unrelated():\n    pass\n")
-    result = pytester.runpytest_subprocess("--brainscore-model=m", "--brainscore-benchmark=b")
+    result = pytester.runpytest("--brainscore-model=m", "--brainscore-benchmark=b")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: BRAINSCORE_PLUGINS_PATH: plugin directory {missing} does not exist*"])
     assert len(result.stderr.lines) <= 3
@@ -264,7 +264,7 @@ def test_an_unknown_identifier_without_plugin_directory_says_so(
             pass
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest()
     result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines(
         [
@@ -300,7 +300,7 @@ def test_a_benchmark_that_cannot_be_built_at_collection_fails_only_its_test(toy:
             pass
         """
     )
-    result = toy.runpytest_subprocess(f"--brainscore-plugins={toy.path / 'extra'}")
+    result = toy.runpytest(f"--brainscore-plugins={toy.path / 'extra'}")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at setup of test_broken*", "*raise ValueError('the data file is missing')"])
 

@@ -14,7 +14,7 @@ def test_marker_parametrizes_over_pairs_with_readable_ids(toy: pytest.Pytester) 
             assert brainscore_result.raw > 0
         """
     )
-    result = toy.runpytest_subprocess("--collect-only", "-q")
+    result = toy.runpytest("--collect-only", "-q")
     result.stdout.fnmatch_lines(
         [
             "test_pairs.py::test_pairs[toy_good-ToyLab2024.IT-mean]",
@@ -36,7 +36,7 @@ def test_thresholds_pass_and_fail_with_one_line_that_says_everything(toy: pytest
             assert brainscore_result.raw > 0
         """
     )
-    result = toy.runpytest_subprocess()
+    result = toy.runpytest()
     result.assert_outcomes(passed=1, failed=1)
     poor = TOY_LEVELS["toy_poor"] / TOY_CEILING
     # the error is on the ceiled scale: 0.002 / 0.8
@@ -66,7 +66,7 @@ def test_max_score_and_min_raw_are_checked(toy: pytest.Pytester) -> None:
             pass
         """
     )
-    result = toy.runpytest_subprocess()
+    result = toy.runpytest()
     result.assert_outcomes(passed=1, failed=2)
     good = TOY_LEVELS["toy_good"] / TOY_CEILING
     result.stdout.fnmatch_lines(
@@ -93,7 +93,7 @@ def test_thresholds_are_checked_only_after_the_body_passes(toy: pytest.Pytester)
             assert False, "the body's own failure"
         """
     )
-    result = toy.runpytest_subprocess()
+    result = toy.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*the body's own failure*"])
     result.stdout.no_fnmatch_line("brainscore: toy_poor*")
@@ -113,7 +113,7 @@ def test_incompatible_pair_is_skipped_with_the_reason(toy: pytest.Pytester) -> N
             benchmark(brain_model)
         """
     )
-    result = toy.runpytest_subprocess("-rs")
+    result = toy.runpytest("-rs")
     result.assert_outcomes(passed=1, skipped=2)
     result.stdout.fnmatch_lines(
         ["SKIPPED [[]1[]] *.py:*: toy_v4only cannot run ToyLab2024.IT-mean: Model 'toy_v4only' cannot record*"] * 2
@@ -131,7 +131,7 @@ def test_class_level_marker_applies_to_its_methods(toy: pytest.Pytester) -> None
                 assert brainscore_result.model_identifier == "toy_good"
         """
     )
-    result = toy.runpytest_subprocess("-v")
+    result = toy.runpytest("-v")
     result.stdout.fnmatch_lines(["*TestAlignment::test_score[[]toy_good-ToyLab2024.IT-mean[]] PASSED*"])
 
 
@@ -186,7 +186,7 @@ def test_marker_misuse_is_a_setup_error(pytester: pytest.Pytester, marker: str, 
 )
 def test_pattern_matching_nothing_lists_close_identifiers(toy: pytest.Pytester, marker: str, message: str) -> None:
     toy.makepyfile(
-        test_selection=f"""
+        test_marker_selection=f"""
         import pytest
 
         @pytest.mark.brainscore({marker})
@@ -194,9 +194,9 @@ def test_pattern_matching_nothing_lists_close_identifiers(toy: pytest.Pytester, 
             pass
         """
     )
-    result = toy.runpytest_subprocess()
+    result = toy.runpytest()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines([f"test_selection.py::test_x: {message}"])
+    result.stdout.fnmatch_lines([f"test_marker_selection.py::test_x: {message}"])
 
 
 def test_min_raw_outside_the_benchmarks_raw_range_fails_the_test(toy: pytest.Pytester) -> None:
@@ -209,7 +209,7 @@ def test_min_raw_outside_the_benchmarks_raw_range_fails_the_test(toy: pytest.Pyt
             pass
         """
     )
-    result = toy.runpytest_subprocess()
+    result = toy.runpytest()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [

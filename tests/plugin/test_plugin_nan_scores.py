@@ -29,7 +29,7 @@ def test_marker_without_any_gate_fails_a_nan_score(nan_toy: pytest.Pytester) -> 
             pass
         """
     )
-    result = nan_toy.runpytest_subprocess()
+    result = nan_toy.runpytest()
     result.assert_outcomes(passed=1, failed=1)  # toy_poor still scores a number and passes
     result.stdout.fnmatch_lines([NAN_REASON, "*toy_good * score NaN FAILED*"])
 
@@ -41,7 +41,7 @@ def test_fixture_test_without_a_marker_fails_a_nan_score(nan_toy: pytest.Pyteste
             assert brainscore_result.model_identifier == "toy_good"  # the body passes; the NaN still fails it
         """
     )
-    result = nan_toy.runpytest_subprocess("--brainscore-model=toy_good", f"--brainscore-benchmark={V4}")
+    result = nan_toy.runpytest("--brainscore-model=toy_good", f"--brainscore-benchmark={V4}")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([NAN_REASON])
 
@@ -59,7 +59,7 @@ def test_thresholds_and_baseline_fail_a_nan_score_once_with_the_reason(nan_toy: 
             pass
         """
     )
-    result = nan_toy.runpytest_subprocess(f"--brainscore-baseline={baseline}")
+    result = nan_toy.runpytest(f"--brainscore-baseline={baseline}")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([NAN_REASON])
     failure = next(line for line in result.stdout.lines if "brainscore: toy_good" in line)
@@ -77,7 +77,7 @@ def test_update_baseline_does_not_write_a_nan_score(nan_toy: pytest.Pytester) ->
             pass
         """
     )
-    result = nan_toy.runpytest_subprocess(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
+    result = nan_toy.runpytest(f"--brainscore-baseline={baseline}", "--brainscore-update-baseline")
     result.assert_outcomes(passed=1, failed=1)
     assert [e["model"] for e in json.loads(baseline.read_text())["scores"]] == ["toy_poor"]
 
@@ -90,6 +90,6 @@ def test_the_score_factory_fails_a_nan_score(nan_toy: pytest.Pytester) -> None:
             brainscore_score("toy_good", "{V4}")  # returns the NaN Score; the test still fails after its body
         """
     )
-    result = nan_toy.runpytest_subprocess()
+    result = nan_toy.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([NAN_REASON])

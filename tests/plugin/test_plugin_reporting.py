@@ -48,6 +48,7 @@ def test_summary_rows_put_regressions_first_then_failures_then_passes_then_skips
 def test_json_report_has_versions_configuration_and_every_pair(toy: pytest.Pytester) -> None:
     toy.makepyfile(test_suite=SUITE)
     report = toy.path / "out" / "brainscore.json"
+    # a process of its own: the report takes torch's version from the module once torch is imported, as it may be here
     result = toy.runpytest_subprocess(f"--brainscore-report={report}")
     result.assert_outcomes(passed=4, failed=2, skipped=1)
     result.stdout.fnmatch_lines([f"Report written: {report}"])
@@ -77,7 +78,7 @@ def test_json_report_has_versions_configuration_and_every_pair(toy: pytest.Pytes
 def test_junitxml_carries_each_tests_numbers(toy: pytest.Pytester) -> None:
     toy.makepyfile(test_suite=SUITE)
     xml = toy.path / "junit.xml"
-    toy.runpytest_subprocess(f"--junitxml={xml}", "-k", "toy_good and V4 or unrelated")
+    toy.runpytest(f"--junitxml={xml}", "-k", "toy_good and V4 or unrelated")
     cases = {case.get("name"): case for case in ElementTree.parse(xml).getroot().iter("testcase")}
     properties = {p.get("name"): p.get("value") for p in cases[f"test_alignment[toy_good-{V4}]"].iter("property")}
     assert properties["brainscore_model"] == "toy_good" and properties["brainscore_benchmark"] == V4
@@ -99,6 +100,7 @@ def test_xdist_scores_on_workers_and_reports_once_on_the_controller(
         json.dumps({"scores": [{"model": "old", "benchmark": V4, "benchmark_version": 1, "score": 0.3}]})
     )
     report = toy.path / "report.json"
+    # processes of their own: the xdist controller and its workers (-n 2)
     result = toy.runpytest_subprocess(
         "-n", "2", f"--brainscore-report={report}", f"--brainscore-baseline={baseline}", "--brainscore-update-baseline"
     )
@@ -138,6 +140,7 @@ def test_a_session_without_brainscore_imports_no_torch(
                 assert module not in sys.modules, module
         """
     )
+    # processes of their own: the run checks which modules are imported, and autoload is read at start-up
     result = pytester.runpytest_subprocess("-p", "pytest_brainscore.plugin", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["brainscore: cache=default, device=auto"])

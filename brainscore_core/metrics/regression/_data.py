@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..splits import Split
+from .._splits import Split
 
 __all__ = ["BRAINSCORE_RIDGECV_ALPHAS", "CrossValidatedPrediction", "Regression", "SplitData"]
 

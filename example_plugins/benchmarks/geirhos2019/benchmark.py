@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import xarray as xr
 
 from brainscore_core.assemblies import behavioral_assembly, coord_values
-from brainscore_core.benchmarks.base import Benchmark, attach_recording_details
+from brainscore_core.benchmarks import Benchmark, attach_recording_details
 from brainscore_core.brain_model import Task
 from brainscore_core.loading import load_ceiling, load_dataset, load_metric, load_stimulus_set
 from brainscore_core.score import Score, ceil_ratio
