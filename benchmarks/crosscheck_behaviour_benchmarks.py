@@ -243,10 +243,11 @@ def run_brainscore(directory: Path) -> None:
     os.environ["BRAINSCORE_HOME"] = str(directory / "bs_home")
     warnings.filterwarnings("ignore")
     try:
-        from brainscore_core.supported_data_standards.brainio import s3
         from brainscore_core.supported_data_standards.brainio.assemblies import BehavioralAssembly
         from brainscore_vision import load_benchmark
         from brainscore_vision.model_interface import BrainModel
+
+        from brainscore_core.supported_data_standards.brainio import s3
     except ImportError as error:
         sys.exit(f"--brainscore needs brainscore-vision 2.4.2 installed in this interpreter ({error})")
 

@@ -212,10 +212,11 @@ def neural_brainscore(directory: Path) -> dict[str, dict[str, Any]]:
     os.environ["BRAINIO_HOME"] = str(directory / "bs_brainio")
     import importlib
 
-    from brainscore_core.supported_data_standards.brainio import s3
     from brainscore_core.supported_data_standards.brainio.assemblies import NeuroidAssembly
     from brainscore_vision import load_benchmark
     from brainscore_vision.model_interface import BrainModel
+
+    from brainscore_core.supported_data_standards.brainio import s3
 
     features = _features(directory)
     work = directory / "bs_files"  # Brain-Score unzips next to the zip: give it its own copy

@@ -203,7 +203,7 @@ class FilePreprocessing:
         }
 
     def _probe(self) -> str:
-        from .fingerprint import probe_images
+        from ._fingerprint import probe_images
 
         images = probe_images(_FILE_PROBE_SIZE)
         batch = self(images)

@@ -71,7 +71,7 @@ def add_models_path_provider(provider: Callable[[], Iterable[str | os.PathLike[s
 def _host_models_path() -> list[Path]:
     """The default provider: the PluginHost's ``compat_models_path()`` if it has one (plugin discovery defines it),
     else ``<dir>/brainscore_vision/models`` and ``<dir>/models`` of each extra plugin directory."""
-    discovery = sys.modules.get("brainscore_core.plugins.discovery")
+    discovery = sys.modules.get("brainscore_core.plugins._discovery")
     if discovery is None:  # nothing was discovered yet: no plugin directory is known
         return []
     host = discovery.default_host()

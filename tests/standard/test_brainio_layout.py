@@ -9,7 +9,6 @@ import pytest
 import xarray as xr
 
 from brainscore_core import DataError, average_repetitions, stimulus_set
-from brainscore_core.benchmarks.normalisation import ceil_squared
 from brainscore_core.brainio import (
     brainscore_average_order,
     join_stimulus_set,
@@ -18,7 +17,7 @@ from brainscore_core.brainio import (
     load_stimulus_set,
     open_assembly,
 )
-from brainscore_core.score import Score
+from brainscore_core.score import Score, ceil_squared
 
 
 @pytest.fixture(scope="module")

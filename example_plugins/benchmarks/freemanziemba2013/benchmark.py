@@ -23,12 +23,12 @@ import numpy as np
 import xarray as xr
 
 from brainscore_core.benchmarks import NeuralBenchmark
-from brainscore_core.benchmarks.normalisation import ceil_squared
 from brainscore_core.brainio import brainscore_average_order, load_in_blocks
 from brainscore_core.errors import DataError
 from brainscore_core.loading import load_ceiling, load_dataset, load_stimulus_set
 from brainscore_core.metrics.predictivity import CrossValidatedPredictivity
 from brainscore_core.metrics.regression import PLS
+from brainscore_core.score import ceil_squared
 
 __all__ = [
     "BIBTEX",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from brainscore_core.assemblies import behavioral_assembly, coord_values, validate_behavioral_assembly
-from brainscore_core.benchmarks.base import Benchmark, attach_recording_details
+from brainscore_core.benchmarks import Benchmark, attach_recording_details
 from brainscore_core.brain_model import Task
 from brainscore_core.errors import AssemblyError, DataError
 from brainscore_core.loading import load_ceiling, load_dataset, load_metric, load_stimulus_set

@@ -19,10 +19,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from brainscore_core.benchmarks.base import Benchmark, attach_recording_details
-from brainscore_core.benchmarks.normalisation import ceil_per_repetition
+from brainscore_core.benchmarks import Benchmark, attach_recording_details
 from brainscore_core.brain_model import Task
 from brainscore_core.loading import load_ceiling, load_dataset, load_metric, load_stimulus_set
+from brainscore_core.metrics.behavior import ceil_per_repetition
 
 if TYPE_CHECKING:
     import xarray as xr
