@@ -86,6 +86,11 @@ def paired_result(shift: float, noise: float, seed: int, n_comparisons: int = 1,
     )
 
 
+def score_a() -> float:
+    """gate_a's unchanged ceiled score."""
+    return float(per_split("gate_a").mean()) / CEILING
+
+
 def shift_for_t(target_t: float, noise: float, seed: int) -> float:
     """The shift that gives gate_a's change (noise, seed) the paired t statistic ``target_t``."""
     d = per_split("gate_a", 0.0, noise, seed) - per_split("gate_a")
@@ -108,7 +113,7 @@ def test_update_writes_the_paired_block_and_an_identical_rerun_is_unchanged(gate
     result.stdout.fnmatch_lines(
         [
             "Paired gate, other pairs (2):",
-            f"  unchanged gate_a @ {BENCHMARK} v1: {per_split('gate_a').mean() / CEILING:.3f} (identical per-unit values)",
+            f"  unchanged gate_a @ {BENCHMARK} v1: {score_a():.3f} (identical per-unit values)",
         ]
     )
     assert "Hint:" not in result.stdout.str()
@@ -145,7 +150,7 @@ def test_a_planted_drop_fails_with_the_ci_line(gate: pytest.Pytester, monkeypatc
     result = run(gate, f"--brainscore-baseline={path}")
     result.assert_outcomes(passed=1, failed=1)
     line = expected.line("gate_a", BENCHMARK, 1)
-    assert line.startswith(f"REGRESSION gate_a @ {BENCHMARK} v1: {per_split('gate_a').mean() / CEILING:.3f} -> ")
+    assert line.startswith(f"REGRESSION gate_a @ {BENCHMARK} v1: {score_a():.3f} -> ")
     assert "< -tol 0.010; 99% bound" in line and line.endswith("df=9 [10 splits, Nadeau-Bengio]")
     result.stdout.fnmatch_lines([f"brainscore: {literal(line)}", "Regressions (1):", f"  {literal(line)}"])
 
@@ -190,7 +195,7 @@ def test_a_v1_baseline_uses_the_old_rule_with_one_refresh_hint(
         [
             (
                 f"*brainscore: gate_a on {BENCHMARK} v1: regressed, score dropped 0.0200 below the baseline "
-                f"{per_split('gate_a').mean() / CEILING:.4f}*"
+                f"{score_a():.4f}*"
             ),
             (
                 "Hint: 2 pair(s) were gated by the old unpaired error-bar rule because the baseline has no per-unit "
@@ -220,8 +225,10 @@ def test_different_splits_fall_back_to_the_unpaired_split_test_with_a_note(
 
     result.stdout.fnmatch_lines(
         [
-            f"  * gate_a @ {BENCHMARK} v1: *[[]10 vs 10 splits, unpaired]* "
-            f"splits differ (baseline {fingerprint(1)}, now {fingerprint(2)}); unpaired"
+            (
+                f"  * gate_a @ {BENCHMARK} v1: *[[]10 vs 10 splits, unpaired]* "
+                f"splits differ (baseline {fingerprint(1)}, now {fingerprint(2)}); unpaired"
+            )
         ]
     )
 
