@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from .units import Record
 
 __all__ = [
+    "JACKKNIFE_GROUPS",
+    "MAX_JACKKNIFE_STIMULI",
     "PAIRED_UNITS",
     "PAIRED_UNITS_MISSING",
     "attach_units",
@@ -57,6 +59,10 @@ PAIRED_UNITS = "paired_units"
 """``score.attrs`` key of the paired-units record (its ``to_dict()``)."""
 PAIRED_UNITS_MISSING = "paired_units_missing"
 """``score.attrs`` key of the reason why a score carries no paired units."""
+MAX_JACKKNIFE_STIMULI = 200
+"""Up to this many stimuli, error consistency stores one leave-one-out value per stimulus and subject."""
+JACKKNIFE_GROUPS = 50
+"""Stimulus groups of the grouped jackknife beyond :data:`MAX_JACKKNIFE_STIMULI` stimuli."""
 
 
 def attach_units(score: Score, make: Callable[[], Record]) -> Score:
@@ -129,9 +135,21 @@ def error_consistency_units(
     ids: Any,
 ) -> SubjectStimulusUnits:
     """:class:`SubjectStimulusUnits` of error consistency: signed per-subject kappa and its leave-one-stimulus-out
-    values (:func:`~brainscore_core.comparison.jackknife.kappa_loo`), stimuli in the order ``ids``."""
-    by_subject, loo = kappa_loo(model_correct, human_correct, condition, n_conditions)
-    return SubjectStimulusUnits(tuple(map(str, subjects)), by_subject, loo, stimulus_fingerprint(list(ids)))
+    values (:func:`~brainscore_core.comparison.jackknife.kappa_loo`), stimuli in the order ``ids``.
+
+    More than :data:`MAX_JACKKNIFE_STIMULI` stimuli are left out in :data:`JACKKNIFE_GROUPS` groups instead
+    (stimulus i in group ``i % G``, in the order ``ids``, which the fingerprint covers): a grouped jackknife keeps the
+    baseline entry small (Geirhos2019.cue_conflict, 1,280 stimuli x 10 subjects: ~155 KB per entry, grouped ~6 KB).
+    """
+    n = len(model_correct)
+    if n > MAX_JACKKNIFE_STIMULI:
+        groups = np.arange(n) % JACKKNIFE_GROUPS
+        by_subject, loo = kappa_loo(model_correct, human_correct, condition, n_conditions, groups=groups)
+        unit = "stimulus-group"
+    else:
+        by_subject, loo = kappa_loo(model_correct, human_correct, condition, n_conditions)
+        unit = "stimulus"
+    return SubjectStimulusUnits(tuple(map(str, subjects)), by_subject, loo, stimulus_fingerprint(list(ids)), unit)
 
 
 def decision_units(decisions: Any, ids: Any, classes: Sequence[object] | None = None) -> StimulusUnits:

@@ -223,3 +223,24 @@ def test_cowley_session_mean_carries_the_split_by_split_mean_of_its_sessions():
     assert (record.n_train, record.n_test) == (3240, 360)
     without = _mean_of_sessions([Score(0.2, error=0.01), *sessions[1:]], ["a", "b", "c"])
     assert paired_units(without) is None and "no per-split paired units" in without.attrs[PAIRED_UNITS_MISSING]
+
+
+def test_error_consistency_units_group_the_jackknife_beyond_200_stimuli():
+    from brainscore_core.comparison.attach import JACKKNIFE_GROUPS, error_consistency_units
+
+    rng = np.random.default_rng(4)
+    n = 250
+    model = rng.random(n) < 0.6
+    humans = (rng.random((3, n)) < 0.7).astype(float)
+    condition = rng.integers(0, 2, n)
+    ids = [f"im{i}" for i in range(n)]
+    grouped = error_consistency_units(model, humans, condition, 2, ["a", "b", "c"], ids)
+    single = error_consistency_units(model[:200], humans[:, :200], condition[:200], 2, ["a", "b", "c"], ids[:200])
+    assert grouped.unit == "stimulus-group" and grouped.loo.shape == (3, JACKKNIFE_GROUPS)
+    assert single.unit == "stimulus" and single.loo.shape == (3, 200)
+    assert grouped.size_bytes() < 3 * 50 * 25
+    lower = SubjectStimulusUnits(
+        grouped.subjects, grouped.by_subject - 0.1, grouped.loo - 0.1, grouped.stimuli, grouped.unit
+    )
+    result = compare_units(grouped, lower)
+    assert result.resampled == "3 subjects ⊕ 50-stimulus-group jackknife"
