@@ -254,7 +254,7 @@ class Baseline:
             fields = {k: v for k, v in asdict(entry).items() if v is not None or k == "benchmark_version"}
             if entry.paired is not None:
                 marker = f"\u0000paired{len(compact)}\u0000"
-                compact[json.dumps(marker)] = json.dumps(entry.paired, separators=(", ", ": "))
+                compact[json.dumps(marker)] = json.dumps(entry.paired, separators=(",", ":"))
                 fields["paired"] = marker
             scores.append(fields)
         text = json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "scores": scores}, indent=2)

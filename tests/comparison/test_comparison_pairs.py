@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from brainscore_core.comparison import (
+    PairedEstimate,
     PairingUnavailable,
     SplitUnits,
     StimulusUnits,
@@ -101,3 +102,11 @@ def test_bonferroni_and_the_scale_note_reach_the_result():
     assert result.alpha == pytest.approx(0.0025)
     assert result.note == "raw scale: the ceiling 0.0 is not above 0"
     assert result.line("m", "b", 1).endswith("; raw scale: the ceiling 0.0 is not above 0")
+
+
+@pytest.mark.parametrize(("df", "ratio"), [(3, 0.60), (41, 0.77)])
+def test_alpha_005_shrinks_the_minimum_detectable_drop_by_a_quarter_to_two_fifths(df, ratio):
+    """README "Why alpha = 0.01": a larger alpha does not make underpowered pairs testable."""
+    estimate = PairedEstimate(-0.01, 0.02, df, "x")
+    strict, loose = decide(estimate, alpha=0.01), decide(estimate, alpha=0.05)
+    assert loose.mdd / strict.mdd == pytest.approx(ratio, abs=0.005)

@@ -53,7 +53,7 @@ def test_the_file_round_trips_paired_units_one_line_per_record(tmp_path: Path, u
     text = path.read_text()
     assert json.loads(text)["format_version"] == 2
     lines = [line for line in text.splitlines() if '"paired"' in line]
-    assert len(lines) == 1 and lines[0].strip().startswith('"paired": {"kind": "splits"')
+    assert len(lines) == 1 and lines[0].strip().startswith('"paired": {"kind":"splits"')
     assert Baseline.load(path).entries["m", "b"].paired == units(BASE)
     assert Baseline.load(path).entries["m0", "b"].paired is None
     assert Baseline.load(path).paired_pairs() == {("m", "b")}
