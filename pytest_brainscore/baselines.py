@@ -284,6 +284,8 @@ def _unpaired_reason(entry: BaselineEntry, record: ScoreRecord) -> str | None:
     if record.paired is None:
         missing = record.attrs.get("paired_units_missing")
         return f"this run has no per-unit values ({missing})" if missing else "this run's score has no per-unit values"
+    if record.score is None:
+        return "the score is not a number"
     if entry.raw is None or record.raw is None:
         return "a raw score is missing"
     return None
@@ -302,9 +304,9 @@ def _paired(
     """The paired test's comparison, or why it could not run (then the caller uses the unpaired rule)."""
     from brainscore_core.comparison import PairingUnavailable, gate_pair  # scipy: only when a pair is compared
 
-    assert entry.paired is not None and record.paired is not None and entry.raw is not None  # _unpaired_reason
+    # what _unpaired_reason checked:
+    assert entry.paired is not None and record.paired is not None and entry.raw is not None and record.raw is not None
     tolerance = known.tolerance if known.tolerance is not None else DEFAULT_TOLERANCE
-    raw = math.nan if record.raw is None else record.raw
     try:
         result = gate_pair(
             entry.paired,
@@ -312,7 +314,7 @@ def _paired(
             formula=record.attrs.get("ceiling_formula"),
             ceiling=record.ceiling,
             raw_a=entry.raw,
-            raw_b=raw,
+            raw_b=record.raw,
             score_a=entry.score,
             score_b=record.score,
             alpha=alpha,
@@ -322,8 +324,6 @@ def _paired(
     except (PairingUnavailable, ValueError, KeyError, TypeError) as error:
         return f"the paired test cannot run ({error})"
     status = _STATUSES.get(result.status, "unchanged")
-    if record.score is None:
-        status = "regression"
     version = record.benchmark_version if record.benchmark_version is not None else "?"
     delta = None if math.isnan(result.delta) else result.delta
     return replace(

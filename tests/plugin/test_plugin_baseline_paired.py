@@ -117,3 +117,14 @@ def test_a_record_with_a_paired_comparison_crosses_the_xdist_boundary(units) -> 
     assert copy.baseline == original.baseline and copy.paired == original.paired
     assert copy.user_properties() == original.user_properties()
     assert dict(copy.user_properties())["brainscore_bound"] == original.baseline.result["upper"]
+
+
+def test_a_score_that_is_not_a_number_is_a_regression_even_with_units(units) -> None:
+    nan_record = record(units(BASE))
+    nan_record.score = None  # e.g. a NaN ceiling: the raw score and its units are fine, the score is not
+    comparison = Baseline([entry(units(BASE))]).compare(nan_record, 0.01)
+    assert (comparison.status, comparison.rule, comparison.fallback) == (
+        "regression",
+        "unpaired",
+        "the score is not a number",
+    )
