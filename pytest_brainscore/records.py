@@ -117,7 +117,8 @@ class Comparison:
 
     def gate_properties(self) -> list[tuple[str, object]]:
         """``brainscore_status``, ``_delta``, ``_p``, ``_se``, ``_df``, ``_bound``, ``_test``, ``_mdd`` (numbers the
-        rule did not compute are left out; non-finite ones are the strings "nan", "inf")."""
+        rule did not compute are left out; non-finite ones are the strings "nan", "inf"). The status is one of
+        regression, improved, ok, underpowered, unchanged, incomparable, new."""
         if self.result is not None:
             values: dict[str, object] = {
                 **{name: self.result.get(name) for name in ("status", "delta", "p", "se", "df", "mdd")},
@@ -126,7 +127,7 @@ class Comparison:
             }
         elif self.rule == "unpaired":
             values = {
-                "status": self.status,
+                "status": _UNPAIRED_STATUS.get(self.status, self.status),
                 "delta": self.delta,
                 "se": self.combined_error,
                 "bound": None if self.delta is None or self.allowed is None else self.delta + self.allowed,
@@ -138,6 +139,10 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+#: The unpaired rule's verdicts in the paired gate's words (``brainscore_status``).
+_UNPAIRED_STATUS = {"improvement": "improved", "unchanged": "ok"}
 
 
 def _test_name(result: dict[str, Any]) -> str:
