@@ -17,7 +17,8 @@ Families (what the record holds, and how it relates to the raw score):
 - ``error_consistency``: :class:`SubjectStimulusUnits` of the *signed* per-subject kappas (the raw score is the
   absolute value of their mean) and their leave-one-stimulus-out values (:func:`error_consistency_units`).
 - ``accuracy``: :class:`StimulusUnits` of per-stimulus correctness (its mean is the raw score); ``shape_bias``:
-  :class:`StimulusUnits` of the model's per-stimulus decisions as class indices (:func:`decision_units`).
+  :class:`StimulusUnits` of the model's per-stimulus decisions as class indices, with each stimulus' shape and
+  texture cue and the human bias (:func:`shape_bias_units`), so the record recomputes the score on any subset.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ __all__ = [
     "error_consistency_units",
     "paired_units",
     "rsa_units",
+    "shape_bias_units",
     "split_units",
 ]
 
@@ -150,6 +152,18 @@ def error_consistency_units(
         by_subject, loo = kappa_loo(model_correct, human_correct, condition, n_conditions)
         unit = "stimulus"
     return SubjectStimulusUnits(tuple(map(str, subjects)), by_subject, loo, stimulus_fingerprint(list(ids)), unit)
+
+
+def shape_bias_units(decisions: Any, shape: Any, texture: Any, ids: Any, human_bias: float) -> StimulusUnits:
+    """:class:`StimulusUnits` of a cue-conflict shape bias: the model's decisions, each stimulus' shape and texture
+    cue (class indices over the sorted cue labels; a decision naming neither class gets -1) and the human bias, so
+    the gate can recompute ``1 - |model bias - human bias|`` on any subset (a stimulus jackknife)."""
+    shape, texture = np.asarray(shape).astype(str), np.asarray(texture).astype(str)
+    classes = sorted(set(shape.tolist()) | set(texture.tolist()))
+    index = {label: i for i, label in enumerate(classes)}
+    cues = np.array([[index[v] for v in shape.tolist()], [index[v] for v in texture.tolist()]], dtype=np.int64)
+    units = decision_units(decisions, ids, classes)
+    return StimulusUnits(units.decisions, units.stimuli, cues, human_bias)
 
 
 def decision_units(decisions: Any, ids: Any, classes: Sequence[object] | None = None) -> StimulusUnits:

@@ -17,6 +17,7 @@ from brainscore_core.comparison import (
     SplitUnits,
     StimulusUnits,
     SubjectStimulusUnits,
+    UnitsMismatch,
     compare_units,
     decide,
     split_fingerprint,
@@ -244,3 +245,39 @@ def test_error_consistency_units_group_the_jackknife_beyond_200_stimuli():
     )
     result = compare_units(grouped, lower)
     assert result.resampled == "3 subjects ⊕ 50-stimulus-group jackknife"
+
+
+def test_shape_bias_units_recompute_the_score_and_pair_two_models():
+    shape = np.array(["cat", "dog", "car", "boat"] * 10)
+    texture = np.roll(shape, 1)
+    ids = [f"im{i}" for i in range(40)]
+    humans = behavioral_assembly(
+        np.where(np.arange(40) % 4 == 0, texture, shape),
+        stimulus_id=ids,
+        presentation_coords={"shape": shape, "texture": texture},
+    )
+
+    def scored(every: int) -> Score:
+        answers = np.where(np.arange(40) % every == 0, texture, shape)
+        source = behavioral_assembly(answers, stimulus_id=ids, presentation_coords={"shape": shape, "texture": texture})
+        return ShapeBias()(source, humans)
+
+    a, b = scored(3), scored(2)  # B names the texture more often: a lower shape bias, further from the humans'
+    units_a, units_b = paired_units(a), paired_units(b)
+    assert isinstance(units_a, StimulusUnits) and units_a.reference == pytest.approx(0.75)
+    assert units_a.shape_bias(units_a.rows()) == pytest.approx(a.value)
+    assert units_from_dict(json.loads(json.dumps(units_a.to_dict()))).shape_bias(units_a.rows()) == pytest.approx(
+        a.value
+    )
+    estimate = compare_units(units_a, units_b)
+    assert estimate.delta == pytest.approx(b.value - a.value) and estimate.resampled == "40-stimulus jackknife"
+    theta = [
+        units_b.shape_bias(np.delete(units_b.rows(), i, 0)) - units_a.shape_bias(np.delete(units_a.rows(), i, 0))
+        for i in range(40)
+    ]
+    assert estimate.se == pytest.approx(np.sqrt(39 / 40 * np.sum((np.array(theta) - np.mean(theta)) ** 2)))
+    other = StimulusUnits(units_b.decisions, units_b.stimuli, units_b.cues, 0.5)
+    with pytest.raises(UnitsMismatch, match="shape-bias cues or human reference differ"):
+        compare_units(units_a, other)
+    with pytest.raises(ValueError, match="need both the cues"):
+        StimulusUnits(units_b.decisions, units_b.stimuli, units_b.cues)
