@@ -10,11 +10,11 @@ Geirhos2019.silhouettes-error_consistency, Geirhos2019.silhouettes-top1), the ba
 - ``earlier layer``: the neural benchmarks record from an earlier layer (``features.5`` / ``layer2``);
 - ``permuted``: A's activations with the rows permuted across stimuli (the model sees the wrong images).
 
-Each B is compared with A through the records in ``score.attrs["paired_units"]``: ``compare_units`` then
-``decide`` (alpha = 0.01, tol = 0.01, on the ceiled scale). Activations come from the on-disk cache after the
-first run (``BRAINSCORE_HOME``, default ``~/.cache/brainscore``). Prints a markdown table: per benchmark and
-scenario, the number of comparisons and how many the gate called regression / improved / ok / underpowered, with
-the median Δ and minimum detectable drop (MDD).
+Each B is compared with A through the records in ``score.attrs["paired_units"]`` by ``gate_pair``, as the pytest
+gate compares a run with its baseline (alpha = 0.01, tol = 0.01, on the ceiled scale). Activations come from the
+on-disk cache after the first run (``BRAINSCORE_HOME``, default ``~/.cache/brainscore``). Prints a markdown table:
+per benchmark and scenario, the number of comparisons and how many the gate called regression / improved / ok /
+underpowered, with the median Δ and minimum detectable drop (MDD).
 
     python benchmarks/bench_gate.py                 # alexnet_untrained + resnet18_untrained, 2 seeds, 2 tiny draws
     python benchmarks/bench_gate.py --quick         # alexnet_untrained only, 1 seed, 2 tiny draws
@@ -33,14 +33,7 @@ import numpy as np
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-from brainscore_core.comparison import (
-    GateResult,
-    SubjectStimulusUnits,
-    compare_units,
-    decide,
-    explained_variance_scale,
-)
-from brainscore_core.comparison.attach import paired_units
+from brainscore_core.comparison import PAIRED_UNITS, GateResult, gate_pair
 from brainscore_core.score import Score
 
 BENCHMARKS = (
@@ -134,27 +127,24 @@ def earlier(architecture: str) -> Any:
     )
 
 
-def scale(a: Score, b: Score) -> float:
-    """Raw-to-ceiled factor of the benchmark's ceiling formula (error consistency: raw = |mean signed kappa|)."""
-    if a.ceiling is None:
-        return 1.0
-    if a.attrs.get("ceiling_formula") == "raw**2 / ceiling":
-        return explained_variance_scale(float(a.raw), float(b.raw), float(a.ceiling))
-    units = paired_units(a)
-    sign = 1.0
-    if isinstance(units, SubjectStimulusUnits) and float(np.mean(units.by_subject)) < 0 < float(a.raw):
-        sign = -1.0
-    return sign / float(a.ceiling)
-
-
 def gate(a: Score, b: Score) -> GateResult:
-    units_a, units_b = paired_units(a), paired_units(b)
-    if units_a is None or units_b is None:
+    """The pytest gate's verdict (``gate_pair``: the benchmark's ceiling formula, then the paired test)."""
+    if a.attrs.get(PAIRED_UNITS) is None or b.attrs.get(PAIRED_UNITS) is None:
         raise RuntimeError(
             f"no paired units: {a.attrs.get('paired_units_missing') or b.attrs.get('paired_units_missing')}"
         )
-    estimate = compare_units(units_a, units_b, scale=scale(a, b))
-    return decide(estimate, alpha=ALPHA, tol=TOL, score_a=a.value, score_b=b.value)
+    return gate_pair(
+        a.attrs[PAIRED_UNITS],
+        b.attrs[PAIRED_UNITS],
+        formula=b.attrs.get("ceiling_formula"),
+        ceiling=b.ceiling,
+        raw_a=float(a.raw),
+        raw_b=float(b.raw),
+        score_a=a.value,
+        score_b=b.value,
+        alpha=ALPHA,
+        tol=TOL,
+    )
 
 
 def scenarios(architectures: list[str], seeds: int, tiny_draws: int) -> list[tuple[str, str, Callable[[], Any]]]:

@@ -1,19 +1,30 @@
 """Baselines: committed scores per (model, benchmark, benchmark version) that CI compares against.
 
-A score regresses when it falls below the baseline by more than ``max(tolerance, 2 x combined error)``, where
-the combined error is ``sqrt(error_now**2 + error_baseline**2)`` with both errors on the score's (ceiled) scale
-(a missing error counts as 0): a drop within the measurements' own noise is tolerated, a real one fails. A rise by
-more than the same allowance is an improvement. A pair missing from the file is *new*; a pair whose benchmark
-version changed is *incomparable*; a score that is not a number is a *regression*.
+The paired gate (issue 17). When both the baseline entry and this run carry paired units (the per-split,
+per-subject x left-out-stimulus or per-stimulus values the score averages over), the pair is decided by
+:func:`brainscore_core.comparison.gate_pair`: it regresses iff ``Δ < -tolerance`` **and** the one-sided paired
+p-value of "this run is not worse" is below alpha (``alpha / m`` under Bonferroni over the session's m gated
+pairs); identical units are *unchanged*, units of other stimuli or subjects are *incomparable*, a significant
+rise beyond the tolerance is an *improvement*.
 
-The file (sorted, one entry per pair, diff-friendly; ``error`` on the ceiled scale, ``raw_error`` on the raw)::
+The unpaired fallback, for entries without units (format version 1 files, entries written before paired units,
+metrics that cannot pair): a score regresses when it falls below the baseline by more than
+``max(tolerance, 2 x combined error)``, the combined error being ``sqrt(error_now**2 + error_baseline**2)`` with
+both errors on the ceiled scale (a missing error counts as 0); a rise by more than the same allowance is an
+improvement. A pair missing from the file is *new*; a pair whose benchmark version changed is *incomparable*; a
+score that is not a number is a *regression*.
+
+The file (sorted, one entry per pair, diff-friendly: one line per field, the ``paired`` record compact on one
+line; ``error`` on the ceiled scale, ``raw_error`` on the raw)::
 
     {"format": "pytest-brainscore baseline", "format_version": 2,
      "scores": [{"model": "...", "benchmark": "...", "benchmark_version": 1, "score": 0.75,
-                 "error": 0.0025, "raw_error": 0.002, "raw": 0.6, "ceiling": 0.8}, ...]}
+                 "error": 0.0025, "raw_error": 0.002, "raw": 0.6, "ceiling": 0.8,
+                 "paired": {"kind": "splits", "version": 1, "scores": [...], ...}}, ...]}
 
-Format version 1 files (whose ``error`` is on the raw scale) are read, their errors carried to the ceiled scale
-when compared, and written back as version 2. Updates lock the file (``<file>.lock``), re-read and merge under the
+``paired`` is optional and validated on load (:func:`brainscore_core.comparison.units_from_dict`). Format version
+1 files (whose ``error`` is on the raw scale) are read, their errors carried to the ceiled scale when compared,
+and written back as version 2. Updates lock the file (``<file>.lock``), re-read and merge under the
 lock, and replace the file atomically, keeping its permissions.
 
 This module is the whole baseline feature: its options, the file, the comparison, and :class:`BaselinePlugin`
@@ -23,6 +34,7 @@ the summary.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
@@ -35,7 +47,7 @@ from typing import Any
 import pytest
 from filelock import FileLock, Timeout
 
-from .options import DEFAULT_TOLERANCE, BrainscoreOptions, Option
+from .options import ALPHA_CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE, BrainscoreOptions, Option
 from .records import BASELINE_STATUSES, BaselineStatus, Comparison, ScoreRecord, format_number
 
 __all__ = [
@@ -62,9 +74,22 @@ OPTIONS = (
     Option(
         "tolerance",
         "float",
-        f"Allowed drop below the baseline, absolute (default {DEFAULT_TOLERANCE}); widened to twice the combined "
-        "error of the two measurements when that is larger.",
+        f"Smallest drop below the baseline that can fail, on the ceiled scale (default {DEFAULT_TOLERANCE}); a "
+        "drop beyond it fails only when the paired test finds it significant (see --brainscore-alpha).",
         "DELTA",
+    ),
+    Option(
+        "alpha",
+        "float",
+        f"One-sided level of the paired test per gated pair (default {DEFAULT_ALPHA}): a drop beyond the tolerance "
+        "fails only when its p-value is below it.",
+        "ALPHA",
+    ),
+    Option(
+        "alpha-correction",
+        "string",
+        "none (default) or bonferroni: divide alpha by the number of gated pairs with paired baseline entries.",
+        "{none,bonferroni}",
     ),
     Option("update-baseline", "flag", "Merge this session's scores into the --brainscore-baseline file."),
 )
@@ -74,7 +99,7 @@ FORMAT = "pytest-brainscore baseline"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 LOCK_TIMEOUT = 120.0  #: seconds an update waits for another session's lock on the same baseline file
-_FIELDS = ("model", "benchmark", "benchmark_version", "score", "error", "raw_error", "raw", "ceiling")
+_FIELDS = ("model", "benchmark", "benchmark_version", "score", "error", "raw_error", "raw", "ceiling", "paired")
 _FIX = "fix the entry by hand, or delete it and rerun with --brainscore-update-baseline"
 
 
@@ -92,6 +117,7 @@ class BaselineEntry:
     raw: float | None = None
     ceiling: float | None = None
     raw_error: float | None = None  #: on the raw scale
+    paired: dict[str, Any] | None = None  #: the paired-unit record (validated on load); None without one
 
 
 def _error(value: float | None) -> float:
@@ -154,8 +180,14 @@ class Baseline:
             entries[(entry.model, entry.benchmark)] = entry
         return cls(entries.values())
 
-    def compare(self, record: ScoreRecord, tolerance: float) -> Comparison:
-        """Compare ``record``'s score with the entry for its pair (see the module docstring for the rule)."""
+    def compare(
+        self, record: ScoreRecord, tolerance: float, *, alpha: float = DEFAULT_ALPHA, n_comparisons: int = 1
+    ) -> Comparison:
+        """Compare ``record``'s score with the entry for its pair (see the module docstring for the rules).
+
+        ``alpha`` is the per-pair level of the paired test before Bonferroni, ``n_comparisons`` the number of pairs
+        it is divided by (1: no correction).
+        """
         entry = self.entries.get(record.pair)
         if entry is None:
             return Comparison("new", tolerance=tolerance)
@@ -163,13 +195,31 @@ class Baseline:
         known = Comparison("incomparable", entry.score, baseline_error, entry.benchmark_version, tolerance=tolerance)
         if str(entry.benchmark_version) != str(record.benchmark_version):
             return known
+        reason = _unpaired_reason(entry, record)
+        if reason is None:
+            paired = _paired(entry, record, known, alpha, n_comparisons)
+            if isinstance(paired, Comparison):
+                return paired
+            reason = paired
         combined = math.hypot(_error(record.error), _error(baseline_error))
         allowed = max(tolerance, 2 * combined)
+        unpaired = replace(
+            known,
+            rule="unpaired",
+            fallback=reason,
+            refresh=entry.paired is None and record.paired is not None,
+            allowed=allowed,
+            combined_error=combined,
+        )
         if record.score is None:  # NaN: a broken measurement never passes the gate
-            return replace(known, status="regression", allowed=allowed, combined_error=combined)
+            return replace(unpaired, status="regression")
         delta = record.score - entry.score
         status: BaselineStatus = "regression" if delta < -allowed else "improvement" if delta > allowed else "unchanged"
-        return replace(known, status=status, delta=delta, allowed=allowed, combined_error=combined)
+        return replace(unpaired, status=status, delta=delta)
+
+    def paired_pairs(self) -> set[tuple[str, str]]:
+        """The pairs whose entries carry paired units (the ones the paired test, and so Bonferroni, applies to)."""
+        return {pair for pair, entry in self.entries.items() if entry.paired is not None}
 
     def merged_with(self, records: Iterable[ScoreRecord]) -> tuple[Baseline, int, int]:
         """A copy with ``records``' scores replacing their pairs' entries; also (entries written, entries kept).
@@ -190,17 +240,27 @@ class Baseline:
                 record.raw,
                 record.ceiling,
                 record.raw_error,
+                record.paired,
             )
             written.add(record.pair)
         return Baseline(entries.values()), len(written), len(entries) - len(written)
 
     def to_text(self) -> str:
-        """The file's JSON text (format version :data:`FORMAT_VERSION`)."""
-        scores = [
-            {key: value for key, value in asdict(entry).items() if value is not None or key == "benchmark_version"}
-            for _, entry in sorted(self.entries.items())
-        ]
-        return json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "scores": scores}, indent=2) + "\n"
+        """The file's JSON text (format version :data:`FORMAT_VERSION`): one line per field, each entry's ``paired``
+        record compact on one line (its arrays would otherwise take one line per number)."""
+        scores = []
+        compact: dict[str, str] = {}
+        for _, entry in sorted(self.entries.items()):
+            fields = {k: v for k, v in asdict(entry).items() if v is not None or k == "benchmark_version"}
+            if entry.paired is not None:
+                marker = f"\u0000paired{len(compact)}\u0000"
+                compact[json.dumps(marker)] = json.dumps(entry.paired, separators=(",", ":"))
+                fields["paired"] = marker
+            scores.append(fields)
+        text = json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "scores": scores}, indent=2)
+        for marker, record in compact.items():
+            text = text.replace(marker, record, 1)
+        return text + "\n"
 
     def write(self, path: Path) -> None:
         """Write atomically (see :func:`write_text_atomically`), keeping the file's mode.
@@ -215,6 +275,65 @@ class Baseline:
             _replace_atomically(path, self.to_text())
         except OSError as error:
             raise BaselineError(_unwritable(path, error)) from None
+
+
+def _unpaired_reason(entry: BaselineEntry, record: ScoreRecord) -> str | None:
+    """Why the pair cannot take the paired test (None when it can)."""
+    if entry.paired is None:
+        return "the baseline entry has no per-unit values (re-write it with --brainscore-update-baseline)"
+    if record.paired is None:
+        missing = record.attrs.get("paired_units_missing")
+        return f"this run has no per-unit values ({missing})" if missing else "this run's score has no per-unit values"
+    if record.score is None:
+        return "the score is not a number"
+    if entry.raw is None or record.raw is None:
+        return "a raw score is missing"
+    return None
+
+
+_STATUSES: dict[str, BaselineStatus] = {
+    "regression": "regression",
+    "improved": "improvement",
+    "incomparable": "incomparable",
+}
+
+
+def _paired(
+    entry: BaselineEntry, record: ScoreRecord, known: Comparison, alpha: float, n_comparisons: int
+) -> Comparison | str:
+    """The paired test's comparison, or why it could not run (then the caller uses the unpaired rule)."""
+    from brainscore_core.comparison import PairingUnavailable, gate_pair  # scipy: only when a pair is compared
+
+    # what _unpaired_reason checked:
+    assert entry.paired is not None and record.paired is not None and entry.raw is not None and record.raw is not None
+    tolerance = known.tolerance if known.tolerance is not None else DEFAULT_TOLERANCE
+    try:
+        result = gate_pair(
+            entry.paired,
+            record.paired,
+            formula=record.attrs.get("ceiling_formula"),
+            ceiling=record.ceiling,
+            raw_a=entry.raw,
+            raw_b=record.raw,
+            score_a=entry.score,
+            score_b=record.score,
+            alpha=alpha,
+            tol=tolerance,
+            n_comparisons=n_comparisons,
+        )
+    except (PairingUnavailable, ValueError, KeyError, TypeError) as error:
+        return f"the paired test cannot run ({error})"
+    status = _STATUSES.get(result.status, "unchanged")
+    version = record.benchmark_version if record.benchmark_version is not None else "?"
+    delta = None if math.isnan(result.delta) else result.delta
+    return replace(
+        known,
+        status=status,
+        delta=delta,
+        rule="paired",
+        result=result.to_dict(),
+        line=result.line(record.model, record.benchmark, version),
+    )
 
 
 def _check_format(path: Path, payload: dict[str, Any]) -> int:
@@ -263,7 +382,28 @@ def _parse_entry(path: Path, index: int, item: Any, version: int) -> BaselineEnt
             raise BaselineError(f"{where} has {key} {value}; an error must be finite and >= 0; {_FIX}.")
     if version == 1:  # version 1 stored the raw-scale error under 'error'
         errors = {"error": None, "raw_error": errors["error"]}
-    return BaselineEntry(model, benchmark, item.get("benchmark_version"), score, raw=raw, ceiling=ceiling, **errors)
+    paired = _paired_block(item.get("paired"), where)
+    return BaselineEntry(
+        model, benchmark, item.get("benchmark_version"), score, raw=raw, ceiling=ceiling, paired=paired, **errors
+    )
+
+
+def _paired_block(block: Any, where: str) -> dict[str, Any] | None:
+    """The entry's ``paired`` record, validated (a malformed one is refused naming the entry)."""
+    if block is None:
+        return None
+    from brainscore_core.comparison import units_from_dict  # numpy: only for a file with paired units
+
+    try:
+        if not isinstance(block, dict):
+            raise TypeError(f"it must be a JSON object, got {type(block).__name__}")
+        units_from_dict(block)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        detail = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+        raise BaselineError(
+            f"{where} has a malformed 'paired' block ({type(error).__name__}: {detail}); {_FIX}."
+        ) from None
+    return block
 
 
 def _number(item: dict[str, Any], key: str) -> float | None:
@@ -350,6 +490,15 @@ def check_options(options: BrainscoreOptions) -> None:
     """Refuse baseline options that do not fit together, saying how to fix them."""
     if options.tolerance < 0:
         raise pytest.UsageError(f"--brainscore-tolerance={options.tolerance:g} must be zero or positive.")
+    if not 0 < options.alpha < 1:
+        raise pytest.UsageError(f"--brainscore-alpha={options.alpha:g} must lie strictly between 0 and 1 (e.g. 0.01).")
+    if options.alpha_correction not in ALPHA_CORRECTIONS:
+        close = difflib.get_close_matches(options.alpha_correction, ALPHA_CORRECTIONS, 1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise pytest.UsageError(
+            f"--brainscore-alpha-correction={options.alpha_correction!r} is not one of "
+            f"{', '.join(ALPHA_CORRECTIONS)}{hint}."
+        )
     if options.update_baseline and options.baseline is None:
         raise pytest.UsageError(
             "--brainscore-update-baseline needs a file to write: add --brainscore-baseline=PATH "
@@ -428,13 +577,22 @@ class BaselinePlugin:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def summary_lines(self, rows: list[ScoreRecord]) -> list[tuple[str, bool]]:
-        """(line, in red) for the summary: the lists by status of the summary ``rows``, then the update."""
+        """(line, in red) for the summary: the lists by status of the summary ``rows`` (a pair the paired test
+        decided shows its CI line), the other paired verdicts, the refresh hint, then the update."""
         lines: list[tuple[str, bool]] = []
         for status, heading in _SECTIONS:
-            records = records_with_status(rows, status)
+            records = [r for r in records_with_status(rows, status) if not _units_incomparable(r)]
             if records:
                 lines.append((f"{heading} ({len(records)}):", False))
                 lines += [("  " + _summary_line(record), False) for record in records]
+        shown = {"regression", "improvement"}
+        others = [r for r in rows if r.baseline is not None and r.baseline.line and r.baseline.status not in shown]
+        if others:
+            lines.append((f"Paired gate, other pairs ({len(others)}):", False))
+            lines += [("  " + str(record.baseline.line), False) for record in others if record.baseline is not None]
+        hint = self.refresh_hint(rows)
+        if hint:
+            lines.append((hint, False))
         if self.update is not None and self.update.error is not None:
             lines.append((f"ERROR: baseline not updated: {self.update.error}", True))
         elif self.update is not None:
@@ -442,14 +600,34 @@ class BaselinePlugin:
             lines.append((f"Baseline updated: {update.path} ({update.written} written, {update.kept} kept)", False))
         return lines
 
+    def refresh_hint(self, rows: list[ScoreRecord]) -> str | None:
+        """One line when pairs fell back to the unpaired rule only because their baseline entries lack units."""
+        stale = [r for r in rows if r.baseline is not None and r.baseline.refresh]
+        if not stale or self.options.update_baseline:
+            return None
+        return (
+            f"Hint: {len(stale)} pair(s) were gated by the old unpaired error-bar rule because the baseline has no "
+            "per-unit values for them; refresh it to enable the paired test: pytest "
+            f"--brainscore-baseline={self.options.baseline} --brainscore-update-baseline"
+        )
+
     def report(self, rows: list[ScoreRecord]) -> dict[str, Any]:
         """The ``baseline`` object of the JSON report."""
         return {
             "path": str(self.options.baseline),
             "tolerance": self.options.tolerance,
+            "alpha": self.options.alpha,
+            "alpha_correction": self.options.alpha_correction,
             **{status: [record.pair for record in records_with_status(rows, status)] for status in _REPORTED},
+            "unpaired": [record.pair for record in rows if record.baseline and record.baseline.rule == "unpaired"],
+            "refresh_hint": self.refresh_hint(rows),
             "update": None if self.update is None else self.update.to_dict(),
         }
+
+
+def _units_incomparable(record: ScoreRecord) -> bool:
+    """A pair the paired test found incomparable (other stimuli or subjects), not a benchmark version change."""
+    return record.baseline is not None and record.baseline.rule == "paired" and record.baseline.status == "incomparable"
 
 
 _REPORTED: tuple[BaselineStatus, ...] = tuple(status for status in BASELINE_STATUSES if status != "unchanged")
@@ -457,6 +635,8 @@ _REPORTED: tuple[BaselineStatus, ...] = tuple(status for status in BASELINE_STAT
 
 def _summary_line(record: ScoreRecord) -> str:
     comparison = record.baseline or Comparison("new")
+    if comparison.line is not None:
+        return comparison.line
     if comparison.status == "new":
         return f"{record.title()}: {format_number(record.score)}"
     if comparison.status == "incomparable":

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .marker import BrainscoreCase
+from .marker import BrainscoreCase, case_of
 from .options import BrainscoreOptions, Option
 from .records import Comparison, ScoreRecord
 from .session import is_incompatible, session_key
@@ -25,6 +25,7 @@ __all__ = [
     "check_options",
     "gate",
     "has_records",
+    "n_comparisons",
     "records_key",
     "score_for_item",
     "skip_incompatible",
@@ -36,6 +37,7 @@ OPTIONS = (
 )
 
 records_key = pytest.StashKey[list[ScoreRecord]]()
+comparisons_key = pytest.StashKey[int]()
 
 
 def _records(item: pytest.Item) -> list[ScoreRecord]:
@@ -76,9 +78,38 @@ def score_for_item(item: pytest.Item, model: str, benchmark: str) -> Score:
     if not any(record.pair == (model, benchmark) for record in _records(item)):
         record = ScoreRecord.from_score(item.nodeid, model, benchmark, score)
         if session.baseline is not None:
-            record.baseline = session.baseline.compare(record, session.options.tolerance)
+            options = session.options
+            case = case_of(item)
+            tolerance = case.tolerance if case is not None and case.tolerance is not None else options.tolerance
+            record.baseline = session.baseline.compare(
+                record, tolerance, alpha=options.alpha, n_comparisons=n_comparisons(item)
+            )
         _remember(item, record)
     return score
+
+
+def n_comparisons(item: pytest.Item) -> int:
+    """How many pairs share the session's alpha: 1, or under ``--brainscore-alpha-correction=bonferroni`` the
+    collected gated pairs whose baseline entries carry paired units (at least 1).
+
+    Counted from the session's collected items, which every pytest-xdist worker collects alike, so each worker
+    divides alpha by the same number. Pairs scored only through ``brainscore_score(...)`` inside a test body are
+    not known at collection and are not counted.
+    """
+    config = item.config
+    options = config.stash[session_key].options
+    if options.alpha_correction != "bonferroni":
+        return 1
+    if comparisons_key not in config.stash:
+        baseline = config.stash[session_key].baseline
+        paired = baseline.paired_pairs() if baseline is not None else set()
+        pairs = set()
+        for collected in getattr(item.session, "items", None) or [item]:
+            case = case_of(collected)
+            if case is not None and case.model and case.benchmark and (case.model, case.benchmark) in paired:
+                pairs.add((case.model, case.benchmark))
+        config.stash[comparisons_key] = max(1, len(pairs))
+    return config.stash[comparisons_key]
 
 
 def _remember(item: pytest.Item, record: ScoreRecord) -> None:
@@ -118,6 +149,8 @@ def gate(item: pytest.Item, case: BrainscoreCase | None) -> None:
 
 
 def _regression_message(record: ScoreRecord, baseline: Comparison) -> str:
+    if baseline.line is not None:
+        return baseline.line
     if baseline.delta is None:
         return f"{record.title()}: regressed, the score is not a number (baseline {baseline.baseline_score:.4f})"
     return (

@@ -1,9 +1,11 @@
 """The ``brainscore`` marker: strict validation at collection, and parametrization over (model, benchmark) pairs.
 
-``@pytest.mark.brainscore(model=..., benchmark=..., min_score=None, max_score=None, min_raw=None)``: ``model``
-and ``benchmark`` each take an identifier, a list, or glob patterns; a missing one comes from
-``--brainscore-model`` / ``--brainscore-benchmark`` (or their ini keys). A test that uses the ``brain_model``,
-``benchmark`` or ``brainscore_result`` fixture without the marker is parametrized from those options alone.
+``@pytest.mark.brainscore(model=..., benchmark=..., min_score=None, max_score=None, min_raw=None, tolerance=None)``:
+``model`` and ``benchmark`` each take an identifier, a list, or glob patterns; a missing one comes from
+``--brainscore-model`` / ``--brainscore-benchmark`` (or their ini keys). ``tolerance`` (a ceiled-scale drop in
+[0, 1]) replaces ``--brainscore-tolerance`` for the marked test's baseline comparisons. A test that uses the
+``brain_model``, ``benchmark`` or ``brainscore_result`` fixture without the marker is parametrized from those options
+alone.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ OPTIONS = (
     Option("benchmark", "list", "Benchmark identifier(s) or glob(s), likewise (repeatable, comma lists).", "ID"),
 )
 MARKER = "brainscore"
-MARKER_KWARGS = ("model", "benchmark", "min_score", "max_score", "min_raw")
+MARKER_KWARGS = ("model", "benchmark", "min_score", "max_score", "min_raw", "tolerance")
 #: The fixtures that need a (model, benchmark) pair from the marker or the command line.
 PAIR_FIXTURES = ("brain_model", "benchmark", "brainscore_benchmark", "brainscore_result")
 #: Requesting one of these makes a test a brainscore test even without the marker (``benchmark`` alone does not:
@@ -61,6 +63,7 @@ class MarkerSpec:
     models: tuple[str, ...] | None
     benchmarks: tuple[str, ...] | None
     thresholds: Thresholds
+    tolerance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class BrainscoreCase:
     benchmark: str | None
     thresholds: Thresholds = Thresholds()
     gated: bool = False
+    tolerance: float | None = None  #: the marker's baseline tolerance (None: --brainscore-tolerance)
 
     @property
     def id(self) -> str:
@@ -126,7 +130,8 @@ def parse_marker(mark: pytest.Mark, where: str) -> MarkerSpec:
         min_raw=_number(kwargs.get("min_raw"), "min_raw", where, (float("-inf"), float("inf")), "numbers"),
     )
     _check_order(thresholds, where)
-    return MarkerSpec(models, benchmarks, thresholds)
+    tolerance = _number(kwargs.get("tolerance"), "tolerance", where, SCORE_RANGE, "ceiled-score drops")
+    return MarkerSpec(models, benchmarks, thresholds, tolerance)
 
 
 def _check_order(thresholds: Thresholds, where: str) -> None:
@@ -224,7 +229,11 @@ def _cases(
     if thresholds.min_raw is not None:
         for benchmark in filter(None, benchmarks):
             _number(thresholds.min_raw, "min_raw", where, _raw_range(session, benchmark), f"{benchmark}'s raw scores")
-    return [BrainscoreCase(model, benchmark, thresholds, gated) for model in models for benchmark in benchmarks]
+    return [
+        BrainscoreCase(model, benchmark, thresholds, gated, spec.tolerance)
+        for model in models
+        for benchmark in benchmarks
+    ]
 
 
 def _param(case: BrainscoreCase, config: pytest.Config) -> Any:

@@ -21,6 +21,8 @@ from typing import Literal
 import pytest
 
 __all__ = [
+    "ALPHA_CORRECTIONS",
+    "DEFAULT_ALPHA",
     "DEFAULT_TOLERANCE",
     "BrainscoreOptions",
     "Option",
@@ -32,6 +34,8 @@ __all__ = [
 ]
 
 DEFAULT_TOLERANCE = 0.01
+DEFAULT_ALPHA = 0.01
+ALPHA_CORRECTIONS = ("none", "bonferroni")
 _GROUP = "brainscore"
 
 
@@ -91,6 +95,8 @@ class BrainscoreOptions:
     list: bool = False
     baseline: Path | None = None
     tolerance: float = DEFAULT_TOLERANCE
+    alpha: float = DEFAULT_ALPHA  #: one-sided level of the paired test, per pair
+    alpha_correction: str = "none"  #: "none" or "bonferroni" (alpha / number of gated pairs)
     update_baseline: bool = False
     report: Path | None = None
 
@@ -108,9 +114,10 @@ class BrainscoreOptions:
         parts.append("cache=off" if self.no_cache else f"cache={self.cache_dir or 'default'}")
         parts.append(f"device={self.device or 'auto'}")
         if self.baseline:
-            parts.append(
-                f"baseline={self.baseline} (tolerance {self.tolerance:g}{', update' if self.update_baseline else ''})"
-            )
+            alpha = "" if self.alpha == DEFAULT_ALPHA else f", alpha {self.alpha:g}"
+            correction = ", Bonferroni" if self.alpha_correction == "bonferroni" else ""
+            update = ", update" if self.update_baseline else ""
+            parts.append(f"baseline={self.baseline} (tolerance {self.tolerance:g}{alpha}{correction}{update})")
         if self.report:
             parts.append(f"report={self.report}")
         return "brainscore: " + ", ".join(parts)
@@ -208,6 +215,7 @@ def resolve_options(config: pytest.Config) -> BrainscoreOptions:
     models, models_on_cli = _list(config, "model")
     benchmarks, benchmarks_on_cli = _list(config, "benchmark")
     tolerance = _float(config, "tolerance")
+    alpha = _float(config, "alpha")
     return BrainscoreOptions(
         models=models,
         benchmarks=benchmarks,
@@ -220,6 +228,8 @@ def resolve_options(config: pytest.Config) -> BrainscoreOptions:
         list=_flag(config, "list"),
         baseline=_path(config, "baseline"),
         tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance,
+        alpha=DEFAULT_ALPHA if alpha is None else alpha,
+        alpha_correction=_string(config, "alpha-correction") or "none",
         update_baseline=_flag(config, "update-baseline"),
         report=_path(config, "report"),
     )

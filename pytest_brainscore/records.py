@@ -13,6 +13,7 @@ from typing import Any, Literal, get_args
 
 __all__ = [
     "BASELINE_STATUSES",
+    "GATE_PROPERTIES",
     "STATUS_ORDER",
     "BaselineStatus",
     "Comparison",
@@ -68,31 +69,110 @@ class Thresholds:
         return found
 
 
+#: What the gate's ``user_properties`` carry for a compared pair (with the ``brainscore_`` prefix).
+GATE_PROPERTIES = ("status", "delta", "p", "se", "df", "bound", "test", "mdd")
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """How a score compares with its baseline entry."""
+    """How a score compares with its baseline entry.
+
+    ``rule`` is ``"paired"`` when the paired test decided (``result`` is the
+    :meth:`~brainscore_core.comparison.GateResult.to_dict` of its verdict, ``line`` its CI line), ``"unpaired"``
+    for the error-bar rule ``max(tolerance, 2 x combined error)`` (``fallback`` says why it was used), and None
+    for a pair that was not compared (new, benchmark version changed).
+    """
 
     status: BaselineStatus
     baseline_score: float | None = None
     baseline_error: float | None = None  #: on the score's (ceiled) scale, as compared
     baseline_version: str | int | None = None
     delta: float | None = None  #: score - baseline score
-    allowed: float | None = None  #: max(tolerance, 2 x combined error)
+    allowed: float | None = None  #: max(tolerance, 2 x combined error) (unpaired rule)
     combined_error: float | None = None
     tolerance: float | None = None
+    rule: Literal["paired", "unpaired"] | None = None
+    fallback: str | None = None  #: why the unpaired rule was used
+    refresh: bool = False  #: re-writing the baseline would enable the paired test for this pair
+    result: dict[str, Any] | None = None  #: the paired verdict (``GateResult.to_dict()``)
+    line: str | None = None  #: the paired verdict's CI line
+
+    @property
+    def gate_status(self) -> str:
+        """The paired verdict's status (regression, improved, ok, underpowered, unchanged, incomparable), else
+        the comparison's status."""
+        return str(self.result["status"]) if self.result is not None else self.status
 
     def describe(self) -> str:
         """A short phrase for the summary's gate column."""
         if self.status == "new":
             return "baseline: new"
+        if self.result is not None:
+            return "baseline: " + _describe_paired(self.result)
         if self.status == "incomparable":
             return f"baseline: incomparable (was v{self.baseline_version})"
         delta = "nan" if self.delta is None else f"{self.delta:+.4f}"
         label = {"regression": "REGRESSION", "improvement": "improved"}.get(self.status, "ok")
         return f"baseline {delta} {label} (allowed {self.allowed:.4f})"
 
+    def gate_properties(self) -> list[tuple[str, object]]:
+        """``brainscore_status``, ``_delta``, ``_p``, ``_se``, ``_df``, ``_bound``, ``_test``, ``_mdd`` (numbers the
+        rule did not compute are left out; non-finite ones are the strings "nan", "inf"). The status is one of
+        regression, improved, ok, underpowered, unchanged, incomparable, new."""
+        if self.result is not None:
+            values: dict[str, object] = {
+                **{name: self.result.get(name) for name in ("status", "delta", "p", "se", "df", "mdd")},
+                "bound": self.result.get("upper"),
+                "test": _test_name(self.result),
+            }
+        elif self.rule == "unpaired":
+            values = {
+                "status": _UNPAIRED_STATUS.get(self.status, self.status),
+                "delta": self.delta,
+                "se": self.combined_error,
+                "bound": None if self.delta is None or self.allowed is None else self.delta + self.allowed,
+                "test": "unpaired error bars: fails when delta < -max(tolerance, 2 x combined error)",
+            }
+        else:
+            values = {"status": self.status}
+        return [(f"brainscore_{name}", values[name]) for name in GATE_PROPERTIES if values.get(name) is not None]
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+#: The unpaired rule's verdicts in the paired gate's words (``brainscore_status``).
+_UNPAIRED_STATUS = {"improvement": "improved", "unchanged": "ok"}
+
+
+def _test_name(result: dict[str, Any]) -> str:
+    resampled = str(result.get("resampled") or "")
+    if result.get("status") == "incomparable":
+        return "none (incomparable units)"
+    if result.get("status") == "unchanged":
+        return f"none (identical per-unit values; {resampled})" if resampled else "none (identical per-unit values)"
+    return resampled if result.get("paired", True) else f"{resampled} (unpaired)"
+
+
+def _describe_paired(result: dict[str, Any]) -> str:
+    status = str(result["status"])
+    if status in ("unchanged", "incomparable"):
+        return status
+    label = {"regression": "REGRESSION", "improved": "improved"}.get(status, status)
+    delta, p = _as_float(result.get("delta")), _as_float(result.get("p"))
+    if status == "improved":
+        p = _as_float(result.get("p_better"))
+    if math.isnan(delta):
+        return f"{label} (score is NaN)"
+    shown = "p<0.001" if p < 0.001 else f"p={p:.3f}"
+    return f"{delta:+.4f} {label} ({shown}, paired)"
+
+
+def _as_float(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 @dataclass
@@ -116,6 +196,7 @@ class ScoreRecord:
     skipped: str | None = None  #: the reason when the model cannot run the benchmark
     outcome: Outcome | None = None  #: the outcome of the test that scored the pair
     attrs: dict[str, Any] = field(default_factory=dict)  #: the Score's scalar attrs
+    paired: dict[str, Any] | None = None  #: the Score's paired-unit record (``attrs["paired_units"]``)
 
     @classmethod
     def from_score(cls, nodeid: str, model: str, benchmark: str, score: Any) -> ScoreRecord:
@@ -125,6 +206,7 @@ class ScoreRecord:
             for key, value in score.attrs.items()
             if isinstance(value, (str, int, float, bool)) and not (isinstance(value, float) and math.isnan(value))
         }
+        paired = score.attrs.get("paired_units")
         return cls(
             nodeid=nodeid,
             model=model,
@@ -138,6 +220,7 @@ class ScoreRecord:
             seconds=_finite_or_none(score.attrs.get("seconds")),
             cache=str(score.attrs.get("cache", "-")),
             attrs=scalar_attrs,
+            paired=paired if isinstance(paired, dict) else None,
         )
 
     @property
@@ -207,6 +290,7 @@ class ScoreRecord:
             properties.append(("brainscore_baseline_status", self.baseline.status))
             if self.baseline.delta is not None:
                 properties.append(("brainscore_baseline_delta", self.baseline.delta))
+            properties += self.baseline.gate_properties()
         return properties
 
     def to_dict(self) -> dict[str, Any]:

@@ -84,7 +84,7 @@ class ReportPlugin:
                 if record.skipped is None
             },
             "configuration": _jsonable_options(self.options),
-            "results": [{**record.to_dict(), "status": record.status, "gate": gate} for record, gate in rows],
+            "results": [_result(record, gate) for record, gate in rows],
             "baseline": None if self.baseline is None else self.baseline.report(records),
         }
         write_text_atomically(self.path, json.dumps(payload, indent=2, default=str) + "\n")
@@ -92,6 +92,18 @@ class ReportPlugin:
     def summary_lines(self, rows: list[ScoreRecord]) -> list[tuple[str, bool]]:
         """(line, in red) for the summary."""
         return [(f"Report written: {self.path}", False)]
+
+
+def _result(record: ScoreRecord, gate: str) -> dict[str, Any]:
+    """One row: the record (without its bulky paired-unit record), its status, the gate text and, when compared with
+    a baseline, ``comparison``: the gate's ``status``, ``delta``, ``p``, ``se``, ``df``, ``bound``, ``test``,
+    ``mdd`` (as in the ``brainscore_*`` user_properties) and its CI ``line``."""
+    row = {**record.to_dict(), "status": record.status, "gate": gate}
+    row.pop("paired", None)
+    if record.baseline is not None:
+        numbers = {name.removeprefix("brainscore_"): value for name, value in record.baseline.gate_properties()}
+        row["comparison"] = {**numbers, "rule": record.baseline.rule, "line": record.baseline.line}
+    return row
 
 
 def _jsonable_options(options: BrainscoreOptions) -> dict[str, Any]:

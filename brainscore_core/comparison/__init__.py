@@ -10,6 +10,8 @@ One job per module:
 - :mod:`.jackknife`: leave-one-stimulus-out values for RSA (Spearman) and error consistency (kappa).
 - :mod:`.attach`: where a score keeps its record (``score.attrs["paired_units"]``, the record's dict) and the
   per-family constructors the metrics call; :func:`paired_units` reads it back.
+- :mod:`.pairs`: :func:`gate_pair`, the verdict for one pair from a baseline's record and this run's (the scale
+  from raw to ceiled differences, the test, the decision); what the pytest gate calls.
 - :mod:`.simulation`: the generators of the calibration tests and of ``benchmarks/bench_gate_simulation.py``.
 
 Typical use by the gate::
@@ -38,6 +40,7 @@ from .estimates import (
     unpaired_test,
 )
 from .jackknife import kappa_loo, rdm_spearman_loo
+from .pairs import PairingUnavailable, gate_pair, gate_scale
 from .units import (
     UNITS_VERSION,
     SplitUnits,
@@ -58,6 +61,7 @@ __all__ = [
     "UNITS_VERSION",
     "GateResult",
     "PairedEstimate",
+    "PairingUnavailable",
     "SplitUnits",
     "Status",
     "StimulusUnits",
@@ -67,6 +71,8 @@ __all__ = [
     "compare_units",
     "decide",
     "explained_variance_scale",
+    "gate_pair",
+    "gate_scale",
     "incomparable",
     "jackknife_variance",
     "kappa_loo",

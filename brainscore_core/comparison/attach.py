@@ -17,7 +17,8 @@ Families (what the record holds, and how it relates to the raw score):
 - ``error_consistency``: :class:`SubjectStimulusUnits` of the *signed* per-subject kappas (the raw score is the
   absolute value of their mean) and their leave-one-stimulus-out values (:func:`error_consistency_units`).
 - ``accuracy``: :class:`StimulusUnits` of per-stimulus correctness (its mean is the raw score); ``shape_bias``:
-  :class:`StimulusUnits` of the model's per-stimulus decisions as class indices (:func:`decision_units`).
+  :class:`StimulusUnits` of the model's per-stimulus decisions as class indices, with each stimulus' shape and
+  texture cue and the human bias (:func:`shape_bias_units`), so the record recomputes the score on any subset.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from .units import Record
 
 __all__ = [
+    "JACKKNIFE_GROUPS",
+    "MAX_JACKKNIFE_STIMULI",
     "PAIRED_UNITS",
     "PAIRED_UNITS_MISSING",
     "attach_units",
@@ -50,6 +53,7 @@ __all__ = [
     "error_consistency_units",
     "paired_units",
     "rsa_units",
+    "shape_bias_units",
     "split_units",
 ]
 
@@ -57,6 +61,10 @@ PAIRED_UNITS = "paired_units"
 """``score.attrs`` key of the paired-units record (its ``to_dict()``)."""
 PAIRED_UNITS_MISSING = "paired_units_missing"
 """``score.attrs`` key of the reason why a score carries no paired units."""
+MAX_JACKKNIFE_STIMULI = 200
+"""Up to this many stimuli, error consistency stores one leave-one-out value per stimulus and subject."""
+JACKKNIFE_GROUPS = 50
+"""Stimulus groups of the grouped jackknife beyond :data:`MAX_JACKKNIFE_STIMULI` stimuli."""
 
 
 def attach_units(score: Score, make: Callable[[], Record]) -> Score:
@@ -129,9 +137,33 @@ def error_consistency_units(
     ids: Any,
 ) -> SubjectStimulusUnits:
     """:class:`SubjectStimulusUnits` of error consistency: signed per-subject kappa and its leave-one-stimulus-out
-    values (:func:`~brainscore_core.comparison.jackknife.kappa_loo`), stimuli in the order ``ids``."""
-    by_subject, loo = kappa_loo(model_correct, human_correct, condition, n_conditions)
-    return SubjectStimulusUnits(tuple(map(str, subjects)), by_subject, loo, stimulus_fingerprint(list(ids)))
+    values (:func:`~brainscore_core.comparison.jackknife.kappa_loo`), stimuli in the order ``ids``.
+
+    More than :data:`MAX_JACKKNIFE_STIMULI` stimuli are left out in :data:`JACKKNIFE_GROUPS` groups instead
+    (stimulus i in group ``i % G``, in the order ``ids``, which the fingerprint covers): a grouped jackknife keeps the
+    baseline entry small (Geirhos2019.cue_conflict, 1,280 stimuli x 10 subjects: ~155 KB per entry, grouped ~6 KB).
+    """
+    n = len(model_correct)
+    if n > MAX_JACKKNIFE_STIMULI:
+        groups = np.arange(n) % JACKKNIFE_GROUPS
+        by_subject, loo = kappa_loo(model_correct, human_correct, condition, n_conditions, groups=groups)
+        unit = "stimulus-group"
+    else:
+        by_subject, loo = kappa_loo(model_correct, human_correct, condition, n_conditions)
+        unit = "stimulus"
+    return SubjectStimulusUnits(tuple(map(str, subjects)), by_subject, loo, stimulus_fingerprint(list(ids)), unit)
+
+
+def shape_bias_units(decisions: Any, shape: Any, texture: Any, ids: Any, human_bias: float) -> StimulusUnits:
+    """:class:`StimulusUnits` of a cue-conflict shape bias: the model's decisions, each stimulus' shape and texture
+    cue (class indices over the sorted cue labels; a decision naming neither class gets -1) and the human bias, so
+    the gate can recompute ``1 - |model bias - human bias|`` on any subset (a stimulus jackknife)."""
+    shape, texture = np.asarray(shape).astype(str), np.asarray(texture).astype(str)
+    classes = sorted(set(shape.tolist()) | set(texture.tolist()))
+    index = {label: i for i, label in enumerate(classes)}
+    cues = np.array([[index[v] for v in shape.tolist()], [index[v] for v in texture.tolist()]], dtype=np.int64)
+    units = decision_units(decisions, ids, classes)
+    return StimulusUnits(units.decisions, units.stimuli, cues, human_bias)
 
 
 def decision_units(decisions: Any, ids: Any, classes: Sequence[object] | None = None) -> StimulusUnits:

@@ -99,13 +99,19 @@ def _kappa(both: np.ndarray, model: np.ndarray, human: np.ndarray, n: np.ndarray
 
 
 def kappa_loo(
-    model_correct: np.ndarray, human_correct: np.ndarray, condition: np.ndarray, n_conditions: int
+    model_correct: np.ndarray,
+    human_correct: np.ndarray,
+    condition: np.ndarray,
+    n_conditions: int,
+    groups: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Signed per-subject mean-over-conditions kappa and its leave-one-stimulus-out values.
 
     ``model_correct``: (N,) booleans; ``human_correct``: (S, N) with 1/0 and NaN for a trial the subject did not
     see; ``condition``: (N,) integers in ``[0, n_conditions)``. Undefined kappa (both always right or always wrong in a
-    condition) are left out of the condition mean. Returns ``(kappa (S,), kappa_loo (S, N))``.
+    condition) are left out of the condition mean. Returns ``(kappa (S,), kappa_loo (S, N))``. With ``groups`` (N,)
+    integers in ``[0, G)``, each stimulus group is left out instead: ``kappa_loo`` is then (S, G) (a grouped
+    jackknife, for stimulus sets too large to store one value per stimulus).
     """
     model = np.asarray(model_correct, dtype=bool)
     human = np.asarray(human_correct, dtype=float)
@@ -120,10 +126,16 @@ def kappa_loo(
     onehot = np.eye(n_conditions)[condition]  # (N, K)
     counts = [x @ onehot for x in (m * h, m, h, seen.astype(float))]  # each (S, K)
     full = _kappa(*counts)
-    # stimulus i removes its own contribution from its condition's counts: (S, K, N)
-    removed = [
-        c[:, :, None] - (x[:, None, :] * onehot.T[None]) for c, x in zip(counts, (m * h, m, h, seen), strict=True)
-    ]
+    # stimulus i (or group g) removes its own contribution from its condition's counts: (S, K, N) or (S, K, G)
+    parts = (m * h, m, h, seen.astype(float))
+    if groups is None:
+        removed = [c[:, :, None] - (x[:, None, :] * onehot.T[None]) for c, x in zip(counts, parts, strict=True)]
+    else:
+        member = np.eye(int(np.max(groups)) + 1)[np.asarray(groups, dtype=int)]  # (N, G)
+        removed = [
+            c[:, :, None] - np.einsum("sn,nk,ng->skg", x, onehot, member, optimize=True)
+            for c, x in zip(counts, parts, strict=True)
+        ]
     loo = _kappa(*removed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

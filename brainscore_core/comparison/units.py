@@ -198,10 +198,17 @@ class SubjectStimulusUnits(_Record):
 
 @dataclass(frozen=True, eq=False)
 class StimulusUnits(_Record):
-    """One decision per stimulus: booleans (correctness, stored as a hex bit string) or class indices."""
+    """One decision per stimulus: booleans (correctness, stored as a hex bit string) or class indices.
+
+    Class-index decisions of a cue-conflict shape bias also carry ``cues`` (2, N): each stimulus' shape and
+    texture class index, and ``reference``, the human shape bias; the record then knows its own statistic
+    (:meth:`shape_bias`), ``1 - |model shape bias - reference|``.
+    """
 
     decisions: np.ndarray
     stimuli: str
+    cues: np.ndarray | None = None
+    reference: float | None = None
     kind: ClassVar[str] = "stimuli"
 
     def __post_init__(self) -> None:
@@ -216,6 +223,38 @@ class StimulusUnits(_Record):
         decisions = decisions.copy()
         decisions.setflags(write=False)
         object.__setattr__(self, "decisions", decisions)
+        if (self.cues is None) != (self.reference is None):
+            raise ValueError("shape-bias units need both the cues (shape, texture) and the human reference bias.")
+        if self.cues is not None:
+            cues = np.asarray(self.cues)
+            if cues.shape != (2, decisions.size) or not np.issubdtype(cues.dtype, np.integer):
+                raise ValueError(
+                    f"cues must be integer class indices of shape (2, {decisions.size}) (shape, texture), got "
+                    f"{cues.dtype} {cues.shape}."
+                )
+            if decisions.dtype == bool:
+                raise ValueError("cues go with class-index decisions, not with correctness bits.")
+            cues = cues.copy()
+            cues.setflags(write=False)
+            object.__setattr__(self, "cues", cues)
+            reference = float(self.reference)  # type: ignore[arg-type]  # not None with cues (checked above)
+            if not np.isfinite(reference):
+                raise ValueError(f"the human reference bias must be a finite number, got {self.reference!r}.")
+            object.__setattr__(self, "reference", reference)
+
+    def shape_bias(self, rows: np.ndarray) -> float:
+        """``1 - |shape bias of the decisions in rows (N, 3: decision, shape, texture) - reference|``."""
+        conflict = rows[:, 1] != rows[:, 2]
+        shape = np.sum((rows[:, 0] == rows[:, 1]) & conflict)
+        texture = np.sum((rows[:, 0] == rows[:, 2]) & conflict)
+        total = shape + texture
+        return float("nan") if total == 0 else 1.0 - abs(shape / total - float(self.reference or 0.0))
+
+    def rows(self) -> np.ndarray:
+        """(N, 3): decision, shape cue, texture cue (for :meth:`shape_bias` and the jackknife)."""
+        if self.cues is None:
+            raise ValueError("these per-stimulus units carry no cues.")
+        return np.column_stack([self.decisions, self.cues[0], self.cues[1]])
 
     def to_dict(self) -> dict[str, Any]:
         """Versioned JSON-safe dict; correctness is packed into a hex string (4 stimuli per character)."""
@@ -224,6 +263,10 @@ class StimulusUnits(_Record):
             data["correct_hex"] = np.packbits(self.decisions).tobytes().hex()
         else:
             data["decisions"] = [int(x) for x in self.decisions]
+        if self.cues is not None:
+            data["shape"] = [int(x) for x in self.cues[0]]
+            data["texture"] = [int(x) for x in self.cues[1]]
+            data["reference"] = float(f"{self.reference:.{STORED_DIGITS}g}")
         data["stimuli"] = self.stimuli
         return data
 
@@ -241,7 +284,10 @@ class StimulusUnits(_Record):
             decisions = np.asarray(data["decisions"], dtype=np.int64)
             if decisions.size != n:
                 raise ValueError(f"decisions holds {decisions.size} values but n = {n}.")
-        return cls(decisions, str(data["stimuli"]))
+        cues = None
+        if "shape" in data or "texture" in data:
+            cues = np.asarray([data["shape"], data["texture"]], dtype=np.int64)
+        return cls(decisions, str(data["stimuli"]), cues, data.get("reference"))
 
 
 Record = SplitUnits | SubjectStimulusUnits | StimulusUnits
@@ -309,6 +355,10 @@ def compare_units(
     assert isinstance(baseline, StimulusUnits) and isinstance(current, StimulusUnits)
     if baseline.decisions.dtype == bool and current.decisions.dtype == bool:
         return mcnemar_test(baseline.decisions, current.decisions, scale=scale)
+    if statistic is None and baseline.cues is not None and current.cues is not None:
+        if not np.array_equal(baseline.cues, current.cues) or baseline.reference != current.reference:
+            raise UnitsMismatch("shape-bias cues or human reference differ from the baseline's")
+        return stimulus_jackknife_test(baseline.rows(), current.rows(), current.shape_bias, scale=scale)
     if statistic is None:
         raise ValueError("class-index decisions need the benchmark's `statistic` (e.g. shape bias) to be compared.")
     return stimulus_jackknife_test(baseline.decisions, current.decisions, statistic, scale=scale)

@@ -26,7 +26,7 @@ import numpy as np
 import xarray as xr
 
 from ..assemblies import require_coords, validate_behavioral_assembly
-from ..comparison.attach import attach_units, decision_units
+from ..comparison.attach import attach_units, decision_units, shape_bias_units
 from ..errors import MetricInputError
 from ..score import Score
 from ._base import Metric
@@ -149,10 +149,11 @@ class ShapeBias(Metric):
             details=details,
             attrs={"model_shape_bias": model_bias, "human_shape_bias": human_bias},
         )
-        # paired units for the regression gate (issue 17): the model's per-stimulus decisions as class indices
+        # paired units for the regression gate (issue 17): the model's per-stimulus decisions as class indices, with
+        # each stimulus' cues and the human bias (the gate recomputes the score on leave-one-out subsets)
         decisions, cue_shape, cue_texture = _cue_columns(source, "source")
-        classes = sorted(set(cue_shape.tolist()) | set(cue_texture.tolist()))
-        return attach_units(score, lambda: decision_units(decisions, _row_ids(source, source), classes))
+        ids = _row_ids(source, source)
+        return attach_units(score, lambda: shape_bias_units(decisions, cue_shape, cue_texture, ids, human_bias))
 
 
 def _row_ids(source: xr.DataArray, target: xr.DataArray | Sequence[object]) -> np.ndarray:

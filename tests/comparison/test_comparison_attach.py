@@ -17,6 +17,7 @@ from brainscore_core.comparison import (
     SplitUnits,
     StimulusUnits,
     SubjectStimulusUnits,
+    UnitsMismatch,
     compare_units,
     decide,
     split_fingerprint,
@@ -223,3 +224,60 @@ def test_cowley_session_mean_carries_the_split_by_split_mean_of_its_sessions():
     assert (record.n_train, record.n_test) == (3240, 360)
     without = _mean_of_sessions([Score(0.2, error=0.01), *sessions[1:]], ["a", "b", "c"])
     assert paired_units(without) is None and "no per-split paired units" in without.attrs[PAIRED_UNITS_MISSING]
+
+
+def test_error_consistency_units_group_the_jackknife_beyond_200_stimuli():
+    from brainscore_core.comparison.attach import JACKKNIFE_GROUPS, error_consistency_units
+
+    rng = np.random.default_rng(4)
+    n = 250
+    model = rng.random(n) < 0.6
+    humans = (rng.random((3, n)) < 0.7).astype(float)
+    condition = rng.integers(0, 2, n)
+    ids = [f"im{i}" for i in range(n)]
+    grouped = error_consistency_units(model, humans, condition, 2, ["a", "b", "c"], ids)
+    single = error_consistency_units(model[:200], humans[:, :200], condition[:200], 2, ["a", "b", "c"], ids[:200])
+    assert grouped.unit == "stimulus-group" and grouped.loo.shape == (3, JACKKNIFE_GROUPS)
+    assert single.unit == "stimulus" and single.loo.shape == (3, 200)
+    assert grouped.size_bytes() < 3 * 50 * 25
+    lower = SubjectStimulusUnits(
+        grouped.subjects, grouped.by_subject - 0.1, grouped.loo - 0.1, grouped.stimuli, grouped.unit
+    )
+    result = compare_units(grouped, lower)
+    assert result.resampled == "3 subjects ⊕ 50-stimulus-group jackknife"
+
+
+def test_shape_bias_units_recompute_the_score_and_pair_two_models():
+    shape = np.array(["cat", "dog", "car", "boat"] * 10)
+    texture = np.roll(shape, 1)
+    ids = [f"im{i}" for i in range(40)]
+    humans = behavioral_assembly(
+        np.where(np.arange(40) % 4 == 0, texture, shape),
+        stimulus_id=ids,
+        presentation_coords={"shape": shape, "texture": texture},
+    )
+
+    def scored(every: int) -> Score:
+        answers = np.where(np.arange(40) % every == 0, texture, shape)
+        source = behavioral_assembly(answers, stimulus_id=ids, presentation_coords={"shape": shape, "texture": texture})
+        return ShapeBias()(source, humans)
+
+    a, b = scored(3), scored(2)  # B names the texture more often: a lower shape bias, further from the humans'
+    units_a, units_b = paired_units(a), paired_units(b)
+    assert isinstance(units_a, StimulusUnits) and units_a.reference == pytest.approx(0.75)
+    assert units_a.shape_bias(units_a.rows()) == pytest.approx(a.value)
+    assert units_from_dict(json.loads(json.dumps(units_a.to_dict()))).shape_bias(units_a.rows()) == pytest.approx(
+        a.value
+    )
+    estimate = compare_units(units_a, units_b)
+    assert estimate.delta == pytest.approx(b.value - a.value) and estimate.resampled == "40-stimulus jackknife"
+    theta = [
+        units_b.shape_bias(np.delete(units_b.rows(), i, 0)) - units_a.shape_bias(np.delete(units_a.rows(), i, 0))
+        for i in range(40)
+    ]
+    assert estimate.se == pytest.approx(np.sqrt(39 / 40 * np.sum((np.array(theta) - np.mean(theta)) ** 2)))
+    other = StimulusUnits(units_b.decisions, units_b.stimuli, units_b.cues, 0.5)
+    with pytest.raises(UnitsMismatch, match="shape-bias cues or human reference differ"):
+        compare_units(units_a, other)
+    with pytest.raises(ValueError, match="need both the cues"):
+        StimulusUnits(units_b.decisions, units_b.stimuli, units_b.cues)

@@ -66,6 +66,23 @@ def test_kappa_loo_against_brute_force_with_conditions_and_unseen_trials():
             assert loo[s, i] == pytest.approx(expected, rel=1e-12)
 
 
+def test_grouped_kappa_loo_leaves_each_group_out():
+    rng = np.random.default_rng(3)
+    n, n_subjects, n_groups = 30, 2, 4
+    model = rng.random(n) < 0.6
+    humans = (rng.random((n_subjects, n)) < 0.7).astype(float)
+    condition = rng.integers(0, 2, n)
+    groups = np.arange(n) % n_groups
+    full, loo = kappa_loo(model, humans, condition, 2, groups=groups)
+    assert loo.shape == (n_subjects, n_groups)
+    assert full == pytest.approx(kappa_loo(model, humans, condition, 2)[0], rel=1e-12)
+    for s in range(n_subjects):
+        for g in range(n_groups):
+            keep = groups != g
+            expected = brute_kappa(model[keep], humans[s][keep], condition[keep], 2)
+            assert loo[s, g] == pytest.approx(expected, rel=1e-12)
+
+
 def test_shapes_are_checked():
     with pytest.raises(ValueError, match="square and alike"):
         rdm_spearman_loo(np.zeros((5, 5)), np.zeros((2, 6, 6)))
