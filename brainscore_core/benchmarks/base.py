@@ -62,8 +62,13 @@ class Benchmark(ABC):
 
     @property
     def ceiling(self) -> Score | None:
+        """The ceiling (computed on first use, disk-cached when :meth:`_ceiling_cache_key` says what it depends
+        on), carrying this benchmark's identifier so that warnings about it name the benchmark."""
         if not self._ceiling_done:
-            self._ceiling_cache = self._disk_cached_ceiling()
+            ceiling = self._disk_cached_ceiling()
+            if ceiling is not None and ceiling.benchmark_identifier is None:
+                ceiling = ceiling.with_identifiers(benchmark=self.identifier, version=self.version)
+            self._ceiling_cache = ceiling
             self._ceiling_done = True
         return self._ceiling_cache
 
@@ -158,14 +163,21 @@ class NeuralBenchmark(Benchmark):
         return self._loaded("_assembly")
 
     def _compute_ceiling(self) -> Score | None:
-        return None if self.ceiling_func is None else self.ceiling_func(self.assembly)
-
-    def _ceiling_cache_key(self) -> dict[str, Any] | None:
+        """``ceiling_func(assembly)``, with its shuffled-label null in ``attrs`` (``stimulus_id`` permuted within
+        each repetition, see :mod:`~brainscore_core.benchmarks._ceiling_null`)."""
         if self.ceiling_func is None:
             return None
-        from ..cache import assembly_hash, callable_identity
+        from ._ceiling_null import shuffle_repetitions, with_shuffled_null
 
-        return {"data": assembly_hash(self.assembly), "ceiling": callable_identity(self.ceiling_func)}
+        ceiling_func, assembly, repetitions = self.ceiling_func, self.assembly, self.repetition_coord
+        return with_shuffled_null(
+            ceiling_func(assembly),
+            lambda rng: ceiling_func(shuffle_repetitions(assembly, rng, repetitions)),
+            f"stimulus_id permuted within each {repetitions!r} value" if repetitions else "stimulus_id permuted",
+        )
+
+    def _ceiling_cache_key(self) -> dict[str, Any] | None:
+        return None if self.ceiling_func is None else _data_ceiling_key(self.assembly, self.ceiling_func)
 
     def __call__(self, candidate: BrainModel) -> Score:
         candidate.start_recording(self.region, time_bins=self.time_bins)
@@ -178,6 +190,19 @@ class NeuralBenchmark(Benchmark):
         score = ceil_ratio(raw, None) if ceiling is None else self.ceiler(raw, ceiling)
         attach_recording_details(score, candidate)
         return self._finish(score, candidate)
+
+
+def _data_ceiling_key(data: xr.DataArray, ceiling_func: CeilingFunction) -> dict[str, Any]:
+    """The ceiling cache key of a ceiling function applied to ``data``: the data's content hash, the function's
+    code and parameters, and the code of the shuffled-label null recorded with it."""
+    from ..cache import assembly_hash, callable_identity, code_identity
+    from ._ceiling_null import with_shuffled_null
+
+    return {
+        "data": assembly_hash(data),
+        "ceiling": callable_identity(ceiling_func),
+        "null": code_identity(with_shuffled_null),
+    }
 
 
 def attach_recording_details(score: Score, candidate: BrainModel) -> None:

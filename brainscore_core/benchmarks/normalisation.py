@@ -41,8 +41,8 @@ def ceiling_unreliability(ceiling: Score) -> str | None:
     """Why ``ceiling`` is not reliably above zero, from what it carries; None when nothing says so.
 
     Checked: its lower bound ``attrs['lower']`` (e.g. the leave-one-subject-out bound) is <= 0; its value is
-    within two errors of zero; its value is not above ``attrs['shuffled']`` (the same estimate with the stimulus
-    labels shuffled), when a ceiling function records one.
+    within two errors of zero; its value is not above ``attrs['shuffled']`` (the highest of the same estimate with
+    the stimulus labels shuffled, which :class:`NeuralBenchmark` and :class:`RSABenchmark` record).
     """
     value, error = float(ceiling), ceiling.error
     lower, shuffled = ceiling.attrs.get("lower"), ceiling.attrs.get("shuffled")
@@ -53,7 +53,9 @@ def ceiling_unreliability(ceiling: Score) -> str | None:
     if value <= 0:
         return f"it is {value:.4f} <= 0"
     if isinstance(shuffled, (int, float)) and value <= shuffled:
-        return f"it is {value:.4f}, not above {shuffled:.4f} with the stimulus labels shuffled"
+        draws, mean = ceiling.attrs.get("shuffled_permutations"), ceiling.attrs.get("shuffled_mean")
+        null = f" (the highest of {draws} permutations, mean {mean:.4f})" if isinstance(mean, (int, float)) else ""
+        return f"it is {value:.4f}, not above {shuffled:.4f} with the stimulus labels shuffled{null}"
     return None
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..brain_model import Task
 from ..metrics.base import CeilingFunction as _CeilingFunction
 from ..metrics.base import MetricFunction as _MetricFunction
 from ..score import Score
-from .base import Benchmark, attach_recording_details
+from .base import Benchmark, _data_ceiling_key, attach_recording_details
 from .normalisation import ceil_ratio
 
 if TYPE_CHECKING:
@@ -81,7 +81,22 @@ class RSABenchmark(Benchmark):
         return self._loaded("_rdms")
 
     def _compute_ceiling(self) -> Score | None:
-        return None if self.ceiling_func is None else self.ceiling_func(self.assembly)
+        """``ceiling_func(rdms)``, with its shuffled-label null in ``attrs`` (each subject's stimuli permuted
+        independently, see :mod:`~brainscore_core.benchmarks._ceiling_null`): an upper bound that compares each
+        subject with a mean that includes it is above zero even without any shared structure."""
+        if self.ceiling_func is None:
+            return None
+        from ._ceiling_null import shuffle_rdms, with_shuffled_null
+
+        ceiling_func, rdms = self.ceiling_func, self.assembly
+        return with_shuffled_null(
+            ceiling_func(rdms),
+            lambda rng: ceiling_func(shuffle_rdms(rdms, rng)),
+            "each subject's stimuli permuted independently",
+        )
+
+    def _ceiling_cache_key(self) -> dict[str, Any] | None:
+        return None if self.ceiling_func is None else _data_ceiling_key(self.assembly, self.ceiling_func)
 
     def model_responses(self, candidate: BrainModel) -> xr.DataArray:
         """The responses of ``candidate`` to :attr:`stimuli`: recorded from :attr:`region`, or the output of
