@@ -23,17 +23,18 @@ the summary.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from .options import DEFAULT_TOLERANCE, BrainscoreOptions, Option
 from .records import BASELINE_STATUSES, BaselineStatus, Comparison, ScoreRecord, format_number
@@ -313,9 +314,23 @@ def _replace_atomically(path: Path, text: str) -> None:
     write_text_atomically(path, text)
 
 
-def _lock(path: Path, timeout: float) -> FileLock:
-    """The lock that serialises updates of ``path``: ``<path>.lock`` beside it."""
-    return FileLock(str(path) + ".lock", timeout=timeout)
+@contextlib.contextmanager
+def _lock(path: Path, timeout: float) -> Iterator[None]:
+    """The lock that serialises updates of ``path``: ``<path>.lock`` beside it, brainscore_core's one lock (it
+    names a stopped holder after a few seconds and takes over a gone one); gives up with filelock's
+    :class:`~filelock.Timeout` after ``timeout`` seconds."""
+    from brainscore_core.cache._lock import CacheLockTimeout, LockPurpose, acquire_lock, release_lock  # when written
+
+    lock_path = Path(str(path) + ".lock")
+    purpose = LockPurpose("baseline lock", "updating the same baseline file", "")
+    try:
+        held = acquire_lock(lock_path, timeout=timeout, purpose=purpose)
+    except CacheLockTimeout:
+        raise Timeout(str(lock_path)) from None
+    try:
+        yield
+    finally:
+        release_lock(held)
 
 
 def update_baseline_file(
