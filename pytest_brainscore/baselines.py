@@ -317,14 +317,15 @@ def _replace_atomically(path: Path, text: str) -> None:
 @contextlib.contextmanager
 def _lock(path: Path, timeout: float) -> Iterator[None]:
     """The lock that serialises updates of ``path``: ``<path>.lock`` beside it, brainscore_core's one lock (it
-    names a stopped holder after a few seconds and takes over a gone one); gives up with filelock's
-    :class:`~filelock.Timeout` after ``timeout`` seconds."""
-    from brainscore_core.cache._lock import CacheLockTimeout, LockPurpose, acquire_lock, release_lock  # when written
+    names the holder after a few seconds, at the latest half-way to ``timeout``, and takes over a gone one);
+    gives up with filelock's :class:`~filelock.Timeout` after ``timeout`` seconds."""
+    from brainscore_core.cache._lock import LOCK_REPORT_AFTER, CacheLockTimeout, LockPurpose, acquire_lock, release_lock
 
     lock_path = Path(str(path) + ".lock")
     purpose = LockPurpose("baseline lock", "updating the same baseline file", "")
+    report_after = min(LOCK_REPORT_AFTER, timeout / 2)  # the holder is named before the update gives up
     try:
-        held = acquire_lock(lock_path, timeout=timeout, purpose=purpose)
+        held = acquire_lock(lock_path, timeout=timeout, report_after=report_after, purpose=purpose)
     except CacheLockTimeout:
         raise Timeout(str(lock_path)) from None
     try:

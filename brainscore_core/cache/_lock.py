@@ -55,12 +55,13 @@ _log = logging.getLogger("brainscore_core.cache")
 
 @dataclass(frozen=True)
 class LockPurpose:
-    """What a lock protects, for the messages about it: its ``name``, what its holder is ``doing``, and how to
-    ``wait_longer`` (a format string with ``{timeout}``)."""
+    """What a lock protects, for the messages about it: its ``name``, what its holder is ``doing``, how to
+    ``wait_longer`` (a format string with ``{timeout}``) and the ``setting`` its timeout comes from, if any."""
 
     name: str
     doing: str
     wait_longer: str
+    setting: str = ""
 
 
 CACHE_LOCK = LockPurpose(
@@ -68,6 +69,7 @@ CACHE_LOCK = LockPurpose(
     "computing the same entries",
     f"To wait longer set {LOCK_TIMEOUT_ENV}=SECONDS (now {{timeout:g}}); to score without the cache pass "
     "--brainscore-no-cache or set BRAINSCORE_NO_CACHE=1.",
+    LOCK_TIMEOUT_ENV,
 )
 
 
@@ -165,7 +167,8 @@ class _Waiting:
             self.reported = True
             message = (
                 f"Waiting for the {self.purpose.name} {self.path}, held by {describe_holder(holder)}: another "
-                f"process is {self.purpose.doing}. Giving up after {self.timeout:g} s ({LOCK_TIMEOUT_ENV})."
+                f"process is {self.purpose.doing}. Giving up after {self.timeout:g} s"
+                + (f" ({self.purpose.setting})." if self.purpose.setting else ".")
             )
             _log.warning(message)
             warnings.warn(message, CacheLockWarning, stacklevel=5)
