@@ -5,7 +5,8 @@
 - :func:`ceil_per_repetition`: the mean over repetitions of ``raw / sqrt(ceiling)`` (Rajalingham2018's i1 / i2n).
 
 Each clips to [0, 1], keeps the unclipped value, carries the error to the ceiled scale (:func:`ceiled_error`)
-and warns (:class:`UnreliableCeilingWarning`) when the ceiling is not reliably above zero.
+and warns (:class:`UnreliableCeilingWarning`) when the ceiling is not reliably above zero; a ceiling of exactly 0
+gives a NaN score (undefined), never a ``ZeroDivisionError``.
 """
 
 from __future__ import annotations
@@ -89,7 +90,15 @@ def ceiled_error(raw: float, raw_error: float, ceiling: float | None, formula: s
     """
     if ceiling is None:
         return float(raw_error)
+    if float(ceiling) == 0:
+        return math.nan  # as the ceiled value (see :func:`_divided`)
     return float(abs(CEILING_FORMULAS[formula](float(raw), float(ceiling))) * raw_error)
+
+
+def _divided(numerator: float, ceiling: float) -> float:
+    """``numerator / ceiling``; NaN for a ceiling of 0 (no scale to ceil on: the score is undefined, never a
+    ``ZeroDivisionError``; :func:`warn_if_ceiling_unreliable` says why)."""
+    return math.nan if ceiling == 0 else numerator / ceiling
 
 
 def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, formula: str, **attrs: Any) -> Score:
@@ -121,7 +130,7 @@ def ceil_squared(raw: Score, ceiling: Score) -> Score:
     The error becomes ``2 * |raw| * raw_error / ceiling`` (``raw_error`` keeps ``raw``'s); the unclipped value is
     kept as ``unclipped``.
     """
-    unclipped = float(raw) ** 2 / float(ceiling)
+    unclipped = _divided(float(raw) ** 2, float(ceiling))
     return _ceiled(raw, ceiling, unclipped, "raw**2 / ceiling")
 
 
@@ -132,7 +141,7 @@ def ceil_ratio(raw: Score, ceiling: Score | None) -> Score:
     """
     if ceiling is None:
         return _ceiled(raw, None, float(raw), "none (no ceiling can be estimated)")
-    return _ceiled(raw, ceiling, float(raw) / float(ceiling), "raw / ceiling")
+    return _ceiled(raw, ceiling, _divided(float(raw), float(ceiling)), "raw / ceiling")
 
 
 def ceil_per_repetition(raw: Score, ceiling: Score) -> Score:
