@@ -1,9 +1,9 @@
 """The shuffled-label null of a ceiling: the same estimate on data whose stimulus labels were permuted.
 
 A ceiling is only informative when it is above what it gives on data without any stimulus-locked signal. The
-null draws :data:`PERMUTATIONS` seeded permutations of the stimulus labels (:func:`shuffle_repetitions` for a
-repetition assembly, :func:`shuffle_rdms` for subjects' RDMs), recomputes the ceiling on each, and records on the
-ceiling's ``attrs``:
+null draws :data:`PERMUTATIONS` seeded permutations of the stimulus labels (:func:`shuffle_stimulus_ids` within
+each repetition, or each subject and condition of behavioural trials; :func:`shuffle_rdms` for subjects' RDMs),
+recomputes the ceiling on each, and records on the ceiling's ``attrs``:
 
 - ``shuffled``: the highest null value. A ceiling above every one of the 19 draws is above its null in a one-sided
   permutation test at p = 1/20 = 0.05; :func:`~brainscore_core.benchmarks.normalisation.ceiling_unreliability`
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -31,23 +31,27 @@ from ..score import Score
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["PERMUTATIONS", "SEED", "shuffle_rdms", "shuffle_repetitions", "with_shuffled_null"]
+__all__ = ["PERMUTATIONS", "SEED", "shuffle_rdms", "shuffle_stimulus_ids", "with_shuffled_null"]
 
 PERMUTATIONS = 19  #: exceeding all 19 draws is a one-sided permutation test at p = 0.05
 SEED = 0
 
 
-def shuffle_repetitions(assembly: xr.DataArray, rng: np.random.Generator, repetition_coord: str | None) -> xr.DataArray:
-    """``assembly`` with its ``stimulus_id`` labels permuted independently within each repetition (each value of
-    ``repetition_coord``; all rows at once when it is None or absent), so no two repetitions agree on which
-    response belongs to which stimulus. Values and the other coords are untouched; (stimulus, repetition) pairs
-    stay unique."""
+def shuffle_stimulus_ids(
+    assembly: xr.DataArray, rng: np.random.Generator, within: str | Sequence[str] | None
+) -> xr.DataArray:
+    """``assembly`` with its ``stimulus_id`` labels permuted independently within each group of rows that share
+    the values of the ``within`` coords (e.g. each repetition, or each subject and condition; all rows at once when
+    None or when a coord is absent), so no two groups agree on which response belongs to which stimulus. Values and
+    the other coords are untouched; pairs of (stimulus, group) stay unique."""
     ids = np.asarray(assembly.coords["stimulus_id"].values).copy()
     dim = assembly.coords["stimulus_id"].dims[0]
-    if repetition_coord is not None and repetition_coord in assembly.coords:
-        _, groups = np.unique(np.asarray(assembly.coords[repetition_coord].values), return_inverse=True)
-    else:
+    names = [within] if isinstance(within, str) else list(within or ())
+    if not names or any(n not in assembly.coords for n in names):
         groups = np.zeros(len(ids), dtype=int)
+    else:
+        codes = [np.unique(np.asarray(assembly.coords[n].values), return_inverse=True)[1] for n in names]
+        groups = np.unique(np.stack([c.ravel() for c in codes], axis=1), axis=0, return_inverse=True)[1].ravel()
     for group in np.unique(groups):
         rows = np.flatnonzero(groups == group)
         ids[rows] = ids[rng.permutation(rows)]

@@ -88,10 +88,13 @@ class Benchmark(ABC):
         if key is None:
             return self._compute_ceiling()
         from ..cache import ResultCache, code_identity
+        from ._ceiling_null import with_shuffled_null
 
-        # the code that computes the ceiling is part of the key: an edited ceiling is never served from the cache
+        # the code that computes the ceiling (and its shuffled-label null) is part of the key: an edited ceiling is
+        # never served from the cache
         compute = code_identity(type(self)._compute_ceiling)
-        description = {"benchmark": self.identifier, "version": self.version, "compute": compute, **key}
+        null = code_identity(with_shuffled_null)
+        description = {"benchmark": self.identifier, "version": self.version, "compute": compute, "null": null, **key}
         return ResultCache("ceilings").get_or_compute(
             description,
             self._compute_ceiling,
@@ -167,12 +170,12 @@ class NeuralBenchmark(Benchmark):
         each repetition, see :mod:`~brainscore_core.benchmarks._ceiling_null`)."""
         if self.ceiling_func is None:
             return None
-        from ._ceiling_null import shuffle_repetitions, with_shuffled_null
+        from ._ceiling_null import shuffle_stimulus_ids, with_shuffled_null
 
         ceiling_func, assembly, repetitions = self.ceiling_func, self.assembly, self.repetition_coord
         return with_shuffled_null(
             ceiling_func(assembly),
-            lambda rng: ceiling_func(shuffle_repetitions(assembly, rng, repetitions)),
+            lambda rng: ceiling_func(shuffle_stimulus_ids(assembly, rng, repetitions)),
             f"stimulus_id permuted within each {repetitions!r} value" if repetitions else "stimulus_id permuted",
         )
 
@@ -193,16 +196,11 @@ class NeuralBenchmark(Benchmark):
 
 
 def _data_ceiling_key(data: xr.DataArray, ceiling_func: CeilingFunction) -> dict[str, Any]:
-    """The ceiling cache key of a ceiling function applied to ``data``: the data's content hash, the function's
-    code and parameters, and the code of the shuffled-label null recorded with it."""
-    from ..cache import assembly_hash, callable_identity, code_identity
-    from ._ceiling_null import with_shuffled_null
+    """The ceiling cache key of a ceiling function applied to ``data``: the data's content hash and the function's
+    code and parameters."""
+    from ..cache import assembly_hash, callable_identity
 
-    return {
-        "data": assembly_hash(data),
-        "ceiling": callable_identity(ceiling_func),
-        "null": code_identity(with_shuffled_null),
-    }
+    return {"data": assembly_hash(data), "ceiling": callable_identity(ceiling_func)}
 
 
 def attach_recording_details(score: Score, candidate: BrainModel) -> None:
