@@ -34,18 +34,19 @@ the summary.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import math
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from .options import ALPHA_CORRECTIONS, DEFAULT_ALPHA, DEFAULT_TOLERANCE, BrainscoreOptions, Option
 from .records import BASELINE_STATUSES, BaselineStatus, Comparison, ScoreRecord, format_number
@@ -453,9 +454,24 @@ def _replace_atomically(path: Path, text: str) -> None:
     write_text_atomically(path, text)
 
 
-def _lock(path: Path, timeout: float) -> FileLock:
-    """The lock that serialises updates of ``path``: ``<path>.lock`` beside it."""
-    return FileLock(str(path) + ".lock", timeout=timeout)
+@contextlib.contextmanager
+def _lock(path: Path, timeout: float) -> Iterator[None]:
+    """The lock that serialises updates of ``path``: ``<path>.lock`` beside it, brainscore_core's one lock (it
+    names the holder after a few seconds, at the latest half-way to ``timeout``, and takes over a gone one);
+    gives up with filelock's :class:`~filelock.Timeout` after ``timeout`` seconds."""
+    from brainscore_core.cache._lock import LOCK_REPORT_AFTER, CacheLockTimeout, LockPurpose, acquire_lock, release_lock
+
+    lock_path = Path(str(path) + ".lock")
+    purpose = LockPurpose("baseline lock", "updating the same baseline file", "")
+    report_after = min(LOCK_REPORT_AFTER, timeout / 2)  # the holder is named before the update gives up
+    try:
+        held = acquire_lock(lock_path, timeout=timeout, report_after=report_after, purpose=purpose)
+    except CacheLockTimeout:
+        raise Timeout(str(lock_path)) from None
+    try:
+        yield
+    finally:
+        release_lock(held)
 
 
 def update_baseline_file(

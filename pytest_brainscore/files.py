@@ -1,6 +1,6 @@
 """The plugin's one way to write a file (the baseline, the JSON report): atomically, keeping the file's mode.
 
-The atomic write itself is brainscore_core's (:func:`brainscore_core.cache.atomic.atomic_write_bytes`: a
+The atomic write itself is brainscore_core's (:func:`brainscore_core.cache._atomic.atomic_write_bytes`: a
 temporary file in the same folder, flushed, then ``os.replace``). That temporary file is private (mode 0600),
 so the mode the file had (or, for a new file, the mode a plain ``open`` gives: 0666 less the umask) is put back
 on it here: a baseline committed as 0644 stays 0644.
@@ -20,7 +20,7 @@ def write_text_atomically(path: Path, text: str) -> None:
 
     Creates the parent folders; an unwritable file or folder raises :class:`OSError`.
     """
-    from brainscore_core.cache.atomic import atomic_write_bytes  # only when a file is written: imports stay light
+    from brainscore_core.cache._atomic import atomic_write_bytes  # only when a file is written: imports stay light
 
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _default_mode()
     atomic_write_bytes(path, text.encode("utf-8"))

@@ -74,7 +74,7 @@ def test_every_exported_name_exists(package):
 
 def test_every_public_module_declares_all_and_each_entry_exists():
     modules = _public_modules()
-    assert "brainscore_core.cache.atomic" in modules  # the walk reaches nested implementation modules
+    assert "brainscore_core.activations.pytorch" in modules  # the walk reaches nested implementation modules
     without_all = [name for name in modules if not hasattr(importlib.import_module(name), "__all__")]
     assert without_all == []
     dangling = {
@@ -158,6 +158,7 @@ def test_every_third_party_import_is_a_declared_dependency():
         ("brainscore_core.plugins.discovery", "PluginHost", "brainscore_core.plugins"),
         ("brainscore_core.plugins.hookspecs", "hookimpl", "brainscore_core.plugins"),
         ("brainscore_core.activations.fingerprint", "weights_fingerprint", "brainscore_core.activations"),
+        ("brainscore_core.cache.atomic", "atomic_write_bytes", "brainscore_core.cache._atomic"),
     ],
 )
 def test_the_old_path_of_a_module_made_private_still_imports_with_a_deprecation_warning(old, name, public):
@@ -192,3 +193,20 @@ def test_implementation_modules_are_private_and_old_paths_are_deprecated(package
     children = {info.name for info in pkgutil.iter_modules(module.__path__) if not info.name.startswith("_")}
     deprecated = {name for name in children if _is_deprecated_path(importlib.import_module(f"{package}.{name}"))}
     assert children - deprecated == PUBLIC_MODULES[package]
+
+
+def test_the_old_atomic_path_forwards_the_lock_names_to_the_lock_module():
+    from brainscore_core.cache import _lock, atomic
+
+    with pytest.warns(DeprecationWarning, match=r"import acquire_lock from brainscore_core.cache._lock \(private"):
+        assert atomic.acquire_lock is _lock.acquire_lock
+    with pytest.warns(DeprecationWarning, match=r"import CacheLockTimeout from brainscore_core.cache\b"):
+        assert atomic.CacheLockTimeout is _lock.CacheLockTimeout
+
+
+def test_the_cache_package_keeps_its_implementation_private():
+    import brainscore_core.cache as cache
+
+    modules = {info.name for info in pkgutil.iter_modules(cache.__path__)}
+    assert {"_activations", "_atomic", "_keys", "_lock", "_maintenance", "_process", "_results"} <= modules
+    assert modules - {name for name in modules if name.startswith("_")} == {"atomic"}  # the deprecated old path

@@ -191,7 +191,7 @@ class FilePreprocessing:
 
     def describe(self) -> dict[str, Any]:
         """The function's identity and its probe digest (computed once per instance)."""
-        from ..cache.keys import callable_identity
+        from ..cache import callable_identity
 
         if self._probe_digest is None:
             self._probe_digest = self._probe()

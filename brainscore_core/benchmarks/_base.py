@@ -12,6 +12,7 @@ from ..score import Score
 from ._normalisation import ceil_ratio, ceil_squared
 
 if TYPE_CHECKING:
+    import numpy as np
     import xarray as xr
 
     from ..brain_model import BrainModel
@@ -66,8 +67,13 @@ class Benchmark(ABC):
 
     @property
     def ceiling(self) -> Score | None:
+        """The ceiling (computed on first use, disk-cached when :meth:`_ceiling_cache_key` says what it depends
+        on), carrying this benchmark's identifier so that warnings about it name the benchmark."""
         if not self._ceiling_done:
-            self._ceiling_cache = self._disk_cached_ceiling()
+            ceiling = self._disk_cached_ceiling()
+            if ceiling is not None and ceiling.benchmark_identifier is None:
+                ceiling = ceiling.with_identifiers(benchmark=self.identifier, version=self.version)
+            self._ceiling_cache = ceiling
             self._ceiling_done = True
         return self._ceiling_cache
 
@@ -78,10 +84,33 @@ class Benchmark(ABC):
             "override _ceiling_data() to return them (or override _compute_ceiling())."
         )
 
+    def _shuffle_ceiling_data(self, data: xr.DataArray, rng: np.random.Generator) -> xr.DataArray | None:
+        """``data`` with its stimulus labels permuted, for the ceiling's shuffled-label null (see
+        :mod:`~brainscore_core.benchmarks._ceiling_null`); None (the default) records no null."""
+        return None
+
+    def _shuffled_labels(self) -> str:
+        """How :meth:`_shuffle_ceiling_data` permutes the labels (recorded in the ceiling's ``attrs``)."""
+        return ""
+
     def _compute_ceiling(self) -> Score | None:
-        """:attr:`ceiling_func` applied to :meth:`_ceiling_data` (None without a ``ceiling_func``); override for
-        any other ceiling."""
-        return None if self.ceiling_func is None else self.ceiling_func(self._ceiling_data())
+        """:attr:`ceiling_func` applied to :meth:`_ceiling_data` (None without a ``ceiling_func``), with its
+        shuffled-label null in ``attrs`` when :meth:`_shuffle_ceiling_data` permutes the data; override for any
+        other ceiling."""
+        if self.ceiling_func is None:
+            return None
+        ceiling_func, data = self.ceiling_func, self._ceiling_data()
+        ceiling = ceiling_func(data)
+        if type(self)._shuffle_ceiling_data is Benchmark._shuffle_ceiling_data:
+            return ceiling  # no way to shuffle this benchmark's data: no null recorded
+        from ._ceiling_null import with_shuffled_null
+
+        def ceiling_of_shuffled(rng: np.random.Generator) -> Score | None:
+            shuffled = self._shuffle_ceiling_data(data, rng)
+            assert shuffled is not None
+            return ceiling_func(shuffled)
+
+        return with_shuffled_null(ceiling, ceiling_of_shuffled, self._shuffled_labels())
 
     def _ceiling_cache_key(self) -> dict[str, Any] | None:
         """What the ceiling depends on besides identifier, version and the code of :meth:`_compute_ceiling`, for
@@ -99,10 +128,21 @@ class Benchmark(ABC):
         if key is None:
             return self._compute_ceiling()
         from ..cache import ResultCache, code_identity
+        from ._ceiling_null import with_shuffled_null
 
-        # the code that computes the ceiling is part of the key: an edited ceiling is never served from the cache
+        # the code that computes the ceiling (and its shuffled-label null) is part of the key: an edited ceiling is
+        # never served from the cache
         compute = code_identity(type(self)._compute_ceiling)
-        description = {"benchmark": self.identifier, "version": self.version, "compute": compute, **key}
+        shuffle = code_identity(type(self)._shuffle_ceiling_data)
+        null = code_identity(with_shuffled_null)
+        description = {
+            "benchmark": self.identifier,
+            "version": self.version,
+            "compute": compute,
+            "null": null,
+            "shuffle": shuffle,
+            **key,
+        }
         return ResultCache("ceilings").get_or_compute(
             description,
             self._compute_ceiling,
@@ -176,6 +216,16 @@ class NeuralBenchmark(Benchmark):
     def _ceiling_data(self) -> xr.DataArray:
         """The ceiling is computed on the data with repetitions."""
         return self.assembly
+
+    def _shuffled_labels(self) -> str:
+        repetitions = self.repetition_coord
+        return f"stimulus_id permuted within each {repetitions!r} value" if repetitions else "stimulus_id permuted"
+
+    def _shuffle_ceiling_data(self, data: xr.DataArray, rng: np.random.Generator) -> xr.DataArray | None:
+        """``stimulus_id`` permuted within each repetition."""
+        from ._ceiling_null import shuffle_stimulus_ids
+
+        return shuffle_stimulus_ids(data, rng, self.repetition_coord)
 
     def __call__(self, candidate: BrainModel) -> Score:
         candidate.start_recording(self.region, time_bins=self.time_bins)

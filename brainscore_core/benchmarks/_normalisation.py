@@ -5,7 +5,8 @@
 - :func:`ceil_per_repetition`: the mean over repetitions of ``raw / sqrt(ceiling)`` (Rajalingham2018's i1 / i2n).
 
 Each clips to [0, 1], keeps the unclipped value, carries the error to the ceiled scale (:func:`ceiled_error`)
-and warns (:class:`UnreliableCeilingWarning`) when the ceiling is not reliably above zero.
+and warns (:class:`UnreliableCeilingWarning`) when the ceiling is not reliably above zero; a ceiling of exactly 0
+gives a NaN score (undefined), never a ``ZeroDivisionError``.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ def ceiling_unreliability(ceiling: Score) -> str | None:
     """Why ``ceiling`` is not reliably above zero, from what it carries; None when nothing says so.
 
     Checked: its lower bound ``attrs['lower']`` (e.g. the leave-one-subject-out bound) is <= 0; its value is
-    within two errors of zero; its value is not above ``attrs['shuffled']`` (the same estimate with the stimulus
-    labels shuffled), when a ceiling function records one.
+    within two errors of zero; its value is not above ``attrs['shuffled']`` (the highest of the same estimate with
+    the stimulus labels shuffled, which :class:`NeuralBenchmark` and :class:`RSABenchmark` record).
     """
     value, error = float(ceiling), ceiling.error
     lower, shuffled = ceiling.attrs.get("lower"), ceiling.attrs.get("shuffled")
@@ -53,7 +54,9 @@ def ceiling_unreliability(ceiling: Score) -> str | None:
     if value <= 0:
         return f"it is {value:.4f} <= 0"
     if isinstance(shuffled, (int, float)) and value <= shuffled:
-        return f"it is {value:.4f}, not above {shuffled:.4f} with the stimulus labels shuffled"
+        draws, mean = ceiling.attrs.get("shuffled_permutations"), ceiling.attrs.get("shuffled_mean")
+        null = f" (the highest of {draws} permutations, mean {mean:.4f})" if isinstance(mean, (int, float)) else ""
+        return f"it is {value:.4f}, not above {shuffled:.4f} with the stimulus labels shuffled{null}"
     return None
 
 
@@ -87,7 +90,15 @@ def ceiled_error(raw: float, raw_error: float, ceiling: float | None, formula: s
     """
     if ceiling is None:
         return float(raw_error)
+    if float(ceiling) == 0:
+        return math.nan  # as the ceiled value (see :func:`_divided`)
     return float(abs(CEILING_FORMULAS[formula](float(raw), float(ceiling))) * raw_error)
+
+
+def _divided(numerator: float, ceiling: float) -> float:
+    """``numerator / ceiling``; NaN for a ceiling of 0 (no scale to ceil on: the score is undefined, never a
+    ``ZeroDivisionError``; :func:`warn_if_ceiling_unreliable` says why)."""
+    return math.nan if ceiling == 0 else numerator / ceiling
 
 
 def _ceiled(raw: Score, ceiling: Score | None, unclipped: float, formula: str, **attrs: Any) -> Score:
@@ -120,7 +131,7 @@ def ceil_squared(raw: Score, ceiling: Score, *, clip: bool = True) -> Score:
     kept as ``unclipped``. ``clip=False`` keeps the value unclipped, as Brain-Score 2.4's ``explained_variance``
     does (its standard public benchmarks use that, so their scores are the leaderboard's).
     """
-    unclipped = float(raw) ** 2 / float(ceiling)
+    unclipped = _divided(float(raw) ** 2, float(ceiling))
     score = _ceiled(raw, ceiling, unclipped, "raw**2 / ceiling")
     if not clip:
         score.value = unclipped
@@ -135,7 +146,7 @@ def ceil_ratio(raw: Score, ceiling: Score | None) -> Score:
     """
     if ceiling is None:
         return _ceiled(raw, None, float(raw), "none (no ceiling can be estimated)")
-    return _ceiled(raw, ceiling, float(raw) / float(ceiling), "raw / ceiling")
+    return _ceiled(raw, ceiling, _divided(float(raw), float(ceiling)), "raw / ceiling")
 
 
 def ceil_per_repetition(raw: Score, ceiling: Score) -> Score:

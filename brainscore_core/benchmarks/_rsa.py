@@ -13,6 +13,7 @@ from ._base import Benchmark, attach_recording_details
 from ._normalisation import ceil_ratio
 
 if TYPE_CHECKING:
+    import numpy as np
     import xarray as xr
 
     from ..brain_model import BrainModel
@@ -83,6 +84,16 @@ class RSABenchmark(Benchmark):
     def _ceiling_data(self) -> xr.DataArray:
         """The ceiling is computed on the data RDMs."""
         return self.assembly
+
+    def _shuffled_labels(self) -> str:
+        return "each subject's stimuli permuted independently"
+
+    def _shuffle_ceiling_data(self, data: xr.DataArray, rng: np.random.Generator) -> xr.DataArray | None:
+        """Each subject's stimuli permuted independently: an upper bound that compares each subject with a mean
+        that includes it is above zero even without any shared structure."""
+        from ._ceiling_null import shuffle_rdms
+
+        return shuffle_rdms(data, rng)
 
     def model_responses(self, candidate: BrainModel) -> xr.DataArray:
         """The responses of ``candidate`` to :attr:`stimuli`: recorded from :attr:`region`, or the output of

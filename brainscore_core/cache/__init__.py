@@ -5,9 +5,8 @@ Location and on/off switch come from :func:`brainscore_core.config.settings` (``
 import torch.
 """
 
-from .activations import ActivationsCache, CacheCorruptionWarning, CacheUnwritableWarning
-from .atomic import DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, CacheLockTimeout, CacheLockWarning
-from .keys import (
+from ._activations import ActivationsCache, CacheCorruptionWarning, CacheUnwritableWarning
+from ._keys import (
     FORMAT_VERSION,
     array_hash,
     assembly_hash,
@@ -17,8 +16,9 @@ from .keys import (
     safe_name,
     stable_hash,
 )
-from .maintenance import clear, info
-from .results import ResultCache
+from ._lock import DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, CacheLockTimeout, CacheLockWarning
+from ._maintenance import clear, info
+from ._results import ResultCache
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",

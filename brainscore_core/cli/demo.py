@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ..cache.atomic import atomic_write_bytes
+from ..cache._atomic import atomic_write_bytes
 from ..errors import DataUnavailableError, IncompatibleModelError
 from ..registry import Registry, benchmark_registry, model_registry
 from .table import format_table

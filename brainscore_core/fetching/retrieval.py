@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..cache.atomic import make_directories, staging_directory, sweep_staging
+from ..cache._atomic import make_directories, staging_directory, sweep_staging
 from ..config import settings
 from ..errors import DataError, DataUnavailableError, _size_text
 from .catalog import RemoteFile, remote_data
@@ -176,7 +176,7 @@ def fetch(identifier: str) -> dict[str, Path]:
 
 
 def _lock_timeout() -> float:
-    from ..cache.atomic import LOCK_TIMEOUT_ENV, lock_timeout
+    from ..cache._lock import LOCK_TIMEOUT_ENV, lock_timeout
 
     return lock_timeout() if os.environ.get(LOCK_TIMEOUT_ENV, "").strip() else DEFAULT_DOWNLOAD_LOCK_TIMEOUT
 

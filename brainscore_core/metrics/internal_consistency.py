@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from scipy import sparse
 
-from ..errors import MetricInputError
+from ..errors import InvalidAssemblyError, MetricInputError
 from ..score import Score
 from ._base import Ceiling
 from ._splits import Split, SplitSpec, split_half_groups
@@ -33,14 +33,22 @@ class InternalConsistency(Ceiling):
     Uneven repetitions (e.g. 6-10 repeats per image) are fine: a stimulus without any finite value in one half
     of a split is left out of that split's correlation for that neuroid (pairwise deletion). A neuroid whose r
     is undefined (constant, or fewer than 3 usable stimuli) is left out of the median with a warning.
+
+    Each ``(stimulus_id, split_coord)`` pair must label one row: a duplicated pair (probably another stimulus's
+    response under a wrong id) is refused with :class:`~brainscore_core.errors.InvalidAssemblyError`. A caller
+    whose ``split_coord`` labels deliberately group several repeats of a stimulus (e.g. the even and the odd
+    repeats) declares it with ``grouped_repetitions=True``; the rows of a label are then averaged within its half.
     """
 
     identifier = "internal_consistency"
     valid_range = (-1.0, 1.0)
 
-    def __init__(self, split_coord: str = "repetition", split_spec: SplitSpec = HALF_SPLITS) -> None:
+    def __init__(
+        self, split_coord: str = "repetition", split_spec: SplitSpec = HALF_SPLITS, *, grouped_repetitions: bool = False
+    ) -> None:
         self.split_coord = split_coord
         self.split_spec = split_spec
+        self.grouped_repetitions = grouped_repetitions
 
     def __call__(self, assembly: xr.DataArray) -> Score:
         assembly = self._validate(assembly)
@@ -101,7 +109,33 @@ class InternalConsistency(Ceiling):
                     f"internal_consistency needs a {name!r} coordinate on 'presentation' (one row per stimulus and "
                     f"repetition); the assembly has {sorted(str(c) for c in assembly.coords)}."
                 )
+        if not self.grouped_repetitions:
+            self._refuse_duplicated_rows(assembly)
         return assembly.transpose(PRESENTATION, NEUROID)
+
+    def _refuse_duplicated_rows(self, assembly: xr.DataArray) -> None:
+        """Raise :class:`InvalidAssemblyError` naming the assembly and the pairs when a (stimulus_id,
+        split_coord) pair labels more than one row."""
+        ids = np.asarray(assembly.coords["stimulus_id"].values)
+        labels = np.asarray(assembly.coords[self.split_coord].values)
+        _, id_codes = np.unique(ids, return_inverse=True)
+        _, label_codes = np.unique(labels, return_inverse=True)
+        pairs = np.stack([id_codes.ravel(), label_codes.ravel()], axis=1)
+        _, first, counts = np.unique(pairs, axis=0, return_index=True, return_counts=True)
+        repeated = np.sort(first[counts > 1])
+        if not len(repeated):
+            return
+        name = assembly.name or assembly.attrs.get("identifier")
+        what = f"assembly {name!r}" if name else "assembly"
+        shown = ", ".join(repr((ids[i].item(), labels[i].item())) for i in repeated[:5])
+        raise InvalidAssemblyError(
+            f"internal_consistency: the {what} has {len(repeated)} duplicated (stimulus_id, {self.split_coord}) "
+            f"rows, e.g. {shown}{' ...' if len(repeated) > 5 else ''}: two rows claim to be the same presentation, "
+            f"so one of them is probably another stimulus's response. Fix the stimulus ids or the "
+            f"{self.split_coord!r} labels (one row per stimulus and {self.split_coord}); if each label deliberately "
+            "groups several repeats of a stimulus (e.g. even/odd halves), declare it with "
+            "InternalConsistency(grouped_repetitions=True). Nothing was computed."
+        )
 
     @staticmethod
     def _half_means(

@@ -14,7 +14,7 @@ from brainscore_core import cache, stimulus_set
 from brainscore_core.activations import Preprocessing, PytorchWrapper
 from brainscore_core.activations._fingerprint import PROBE_IMAGES
 from brainscore_core.cache import ActivationsCache, CacheCorruptionWarning
-from brainscore_core.cache.activations import META_FILE, VALUES_FILE, EntryWriter
+from brainscore_core.cache._activations import META_FILE, VALUES_FILE, EntryWriter
 from brainscore_core.config import configure
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")

@@ -1,4 +1,4 @@
-"""``brainscore_core.cache.atomic.atomic_write_bytes``: the one atomic file write of brainscore_core."""
+"""``brainscore_core.cache._atomic.atomic_write_bytes``: the one atomic file write of brainscore_core."""
 
 import json
 import os
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import brainscore_core
-from brainscore_core.cache import atomic
-from brainscore_core.cache.atomic import atomic_write_bytes
+from brainscore_core.cache import _atomic as atomic
+from brainscore_core.cache._atomic import atomic_write_bytes
 from brainscore_core.cli import demo
 
 PACKAGE = Path(brainscore_core.__file__).parent
@@ -63,4 +63,4 @@ def test_no_other_module_of_brainscore_core_writes_files_atomically_by_itself():
     writers = sorted(
         str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if pattern.search(path.read_text())
     )
-    assert writers == ["cache/atomic.py"], writers
+    assert writers == ["cache/_atomic.py"], writers

@@ -27,9 +27,11 @@ from brainscore_core.cache import (
     CacheUnwritableWarning,
     ResultCache,
 )
-from brainscore_core.cache import atomic as atomic_module
-from brainscore_core.cache.activations import META_FILE, VALUES_FILE
-from brainscore_core.cache.atomic import acquire_lock, lock_timeout, release_lock, sweep_staging
+from brainscore_core.cache import _atomic as atomic_module
+from brainscore_core.cache import _lock as lock_module
+from brainscore_core.cache._activations import META_FILE, VALUES_FILE
+from brainscore_core.cache._atomic import sweep_staging
+from brainscore_core.cache._lock import acquire_lock, lock_timeout, release_lock
 from brainscore_core.config import configure
 
 MODEL, KEY = "tiny", "k" * 64
@@ -157,7 +159,7 @@ HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from brainscore_core.cache.atomic import acquire_lock
+    from brainscore_core.cache._lock import acquire_lock
     handle = acquire_lock(Path(sys.argv[1]))
     print("locked", flush=True)
     time.sleep(120)
@@ -220,7 +222,7 @@ def test_a_lock_still_held_for_a_gone_process_is_taken_over(tmp_path):
     gone = _gone_pid()
     with open(path, "a+b") as inherited:  # as a forked child that outlived the holder would keep it locked
         fcntl.flock(inherited.fileno(), fcntl.LOCK_EX)
-        inherited.write(json.dumps({"pid": gone, "host": atomic_module._HOST, "since": time.time()}).encode())
+        inherited.write(json.dumps({"pid": gone, "host": lock_module.HOST, "since": time.time()}).encode())
         inherited.flush()
         with pytest.warns(CacheLockWarning, match=f"Took over the cache lock .* from pid {gone} .*gone"):
             handle = acquire_lock(path, timeout=10, report_after=60)
@@ -234,7 +236,7 @@ def test_lock_timeout_setting(monkeypatch):
     with pytest.raises(ValueError, match="BRAINSCORE_LOCK_TIMEOUT='soon' is not a positive number"):
         lock_timeout()
     monkeypatch.delenv("BRAINSCORE_LOCK_TIMEOUT")
-    assert lock_timeout() == atomic_module.DEFAULT_LOCK_TIMEOUT
+    assert lock_timeout() == lock_module.DEFAULT_LOCK_TIMEOUT
 
 
 def test_a_file_system_without_locks_is_used_unlocked_with_one_warning(tmp_path, monkeypatch):
@@ -274,7 +276,7 @@ def test_a_killed_writers_staging_folder_is_swept_on_the_next_run(tmp_path):
     writer.wait()
     model_directory = ActivationsCache(root).model_directory(MODEL)
     (left,) = [p for p in model_directory.iterdir() if p.name.startswith(".staging-")]
-    live = model_directory / f".staging-{os.getpid()}-{atomic_module._HOST_TAG}-live"  # a writer still running
+    live = model_directory / f".staging-{os.getpid()}-{atomic_module.HOST_TAG}-live"  # a writer still running
     live.mkdir()
     ActivationsCache(root, enabled=True).store(MODEL, KEY, VALUES, {"feature_shape": [2]})
     assert not left.exists()

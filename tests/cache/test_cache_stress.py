@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 
 from brainscore_core.cache import ActivationsCache, CacheCorruptionWarning, clear
-from brainscore_core.cache import activations as activations_module
-from brainscore_core.cache import atomic as atomic_module
-from brainscore_core.cache.atomic import remove_tree
+from brainscore_core.cache import _activations as activations_module
+from brainscore_core.cache import _atomic as atomic_module
+from brainscore_core.cache import _lock as lock_module
+from brainscore_core.cache._atomic import remove_tree
 from brainscore_core.config import configure
 
 PROCESSES = 4
@@ -276,7 +277,7 @@ def test_a_lock_file_removed_while_waited_for_is_taken_again(tmp_path):
     waiting, newcomer_inside, newcomer_may_leave = threading.Event(), threading.Event(), threading.Event()
 
     def critical(name, until=None):
-        with atomic_module.file_lock(path):
+        with lock_module.file_lock(path):
             if inside:
                 overlaps.append((inside[-1], name))
             inside.append(name)
@@ -292,7 +293,7 @@ def test_a_lock_file_removed_while_waited_for_is_taken_again(tmp_path):
         waiting.set()
         critical("waiter")
 
-    with atomic_module.file_lock(path):  # the first holder
+    with lock_module.file_lock(path):  # the first holder
         threads = [threading.Thread(target=waiter)]
         threads[0].start()
         waiting.wait()

@@ -6,7 +6,7 @@ import pytest
 from sklearn.model_selection import ShuffleSplit
 
 from brainscore_core.assemblies import neuroid_assembly
-from brainscore_core.errors import MetricInputError
+from brainscore_core.errors import InvalidAssemblyError, MetricInputError
 from brainscore_core.loading import load_ceiling
 from brainscore_core.metrics.internal_consistency import InternalConsistency
 
@@ -104,3 +104,44 @@ def test_missing_repetition_coord_is_a_clear_error():
 def test_a_single_repetition_is_a_clear_error():
     with pytest.raises(MetricInputError, match="at least 2 distinct 'repetition'"):
         load_ceiling("internal_consistency")(_recordings(n_repetitions=1))
+
+
+def _with_duplicated_row(assembly, name="Lab2024.V4"):
+    """Row 1 (stimulus s000, repetition 1) relabelled as repetition 0: two rows claim (s000, 0)."""
+    repetition = assembly["repetition"].values.copy()
+    repetition[1] = 0
+    return assembly.assign_coords(repetition=("presentation", repetition)).rename(name)
+
+
+def test_a_duplicated_stimulus_repetition_row_is_refused_naming_the_assembly_the_pair_and_the_fix():
+    assembly = _with_duplicated_row(_recordings())
+    with pytest.raises(InvalidAssemblyError) as raised:
+        load_ceiling("internal_consistency")(assembly)
+    message = str(raised.value)
+    assert "assembly 'Lab2024.V4' has 1 duplicated (stimulus_id, repetition) rows, e.g. ('s000', 0)" in message
+    assert "Fix the stimulus ids or the 'repetition' labels" in message
+    assert "InternalConsistency(grouped_repetitions=True)" in message
+    assert isinstance(raised.value, MetricInputError)  # what callers of a ceiling already catch
+
+
+def test_a_duplicated_row_of_an_unnamed_assembly_is_refused_too():
+    assembly = _with_duplicated_row(_recordings(), name=None)
+    with pytest.raises(InvalidAssemblyError, match=r"the assembly has 1 duplicated \(stimulus_id, repetition\)"):
+        InternalConsistency()(assembly)
+
+
+def test_labels_declared_as_grouped_repetitions_are_averaged_within_their_half():
+    assembly = _recordings(n_repetitions=6, seed=4)
+    halves = assembly.assign_coords(repetition=("presentation", assembly["repetition"].values % 2))
+    grouped = InternalConsistency(grouped_repetitions=True)(halves)
+    # the same as averaging the even and the odd repeats first, then taking the two-label ceiling
+    averaged = halves.groupby(halves["stimulus_id"].astype(str) + "|" + halves["repetition"].astype(str)).mean()
+    keys = averaged.coords[averaged.dims[0]].values
+    explicit = neuroid_assembly(
+        averaged.transpose(averaged.dims[0], "neuroid").values,
+        stimulus_id=[key.split("|")[0] for key in keys],
+        presentation_coords={"repetition": np.array([int(key.split("|")[1]) for key in keys])},
+    )
+    assert float(grouped) == pytest.approx(float(InternalConsistency()(explicit)), rel=1e-12)
+    with pytest.raises(InvalidAssemblyError):
+        InternalConsistency()(halves)

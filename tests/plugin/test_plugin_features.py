@@ -179,7 +179,7 @@ def test_status_types_keep_their_values() -> None:
 def test_files_are_written_with_brainscore_cores_atomic_writer_keeping_the_mode(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing_mode: int | None
 ) -> None:
-    from brainscore_core.cache import atomic
+    from brainscore_core.cache import _atomic as atomic
 
     calls: list[Path] = []
     original = atomic.atomic_write_bytes

@@ -42,7 +42,8 @@ import xarray as xr
 from brainscore_core.benchmarks import Benchmark, NeuralBenchmark, attach_recording_details
 from brainscore_core.comparison import SplitUnits
 from brainscore_core.comparison.attach import PAIRED_UNITS_MISSING, attach_units, combine_sessions, paired_units
-from brainscore_core.loading import load_ceiling, load_dataset, load_metric, load_stimulus_set
+from brainscore_core.loading import load_dataset, load_metric, load_stimulus_set
+from brainscore_core.metrics.internal_consistency import InternalConsistency
 from brainscore_core.score import Score, ceil_ratio
 
 if TYPE_CHECKING:
@@ -86,8 +87,9 @@ class EvenOddRepetitionHalves:
     """A split-half ceiling over the even and the odd repeats of each stimulus.
 
     ``EvenOddRepetitionHalves(ceiling)(assembly)`` relabels the ``repetition`` coord (0-based repeat index within
-    each stimulus) as ``repetition % 2`` and applies ``ceiling`` (``internal_consistency``), which then splits the
-    two labels into halves: one half holds repeats 0, 2, 4, ... of every stimulus, the other 1, 3, 5, ...
+    each stimulus) as ``repetition % 2`` and applies ``ceiling`` (``InternalConsistency(grouped_repetitions=True)``:
+    each label now groups several repeats), which then splits the two labels into halves: one half holds repeats
+    0, 2, 4, ... of every stimulus, the other 1, 3, 5, ...
     """
 
     identifier = "internal_consistency[even/odd repetitions]"
@@ -110,7 +112,7 @@ def cowley2023_v4(metric_identifier: str) -> NeuralBenchmark:
         stimuli=lambda: load_stimulus_set(f"Cowley2023.{TEST_SESSION}"),
         region="V4",
         metric=load_metric(metric_identifier),
-        ceiling_func=EvenOddRepetitionHalves(load_ceiling("internal_consistency")),
+        ceiling_func=EvenOddRepetitionHalves(InternalConsistency(grouped_repetitions=True)),
         visual_degrees=VISUAL_DEGREES,
         number_of_trials=NUMBER_OF_TRIALS,
         time_bins=TIME_BINS,

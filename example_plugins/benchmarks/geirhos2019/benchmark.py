@@ -15,13 +15,14 @@ on a screen: each image fills the model's field of view (version 2; version 1 sh
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import xarray as xr
 
 from brainscore_core.assemblies import behavioral_assembly, coord_values
-from brainscore_core.benchmarks import Benchmark, attach_recording_details
+from brainscore_core.benchmarks import Benchmark, attach_recording_details, shuffle_stimulus_ids, with_shuffled_null
 from brainscore_core.brain_model import Task
+from brainscore_core.cache import assembly_hash, callable_identity
 from brainscore_core.loading import load_ceiling, load_dataset, load_metric, load_stimulus_set
 from brainscore_core.score import Score, ceil_ratio
 
@@ -122,8 +123,20 @@ class Geirhos2019ErrorConsistency(Geirhos2019Benchmark):
     def __init__(self, experiment: str) -> None:
         super().__init__(experiment, "error_consistency")
 
-    def _compute_ceiling(self) -> Score:
-        return load_ceiling("error_consistency_ceiling")(self.human_trials)
+    def _ceiling_cache_key(self) -> dict[str, Any]:
+        """The human trials' content and the ceiling's code: the ceiling and its null are computed once."""
+        ceiling = load_ceiling("error_consistency_ceiling")
+        return {"data": assembly_hash(self.human_trials), "ceiling": callable_identity(ceiling)}
+
+    def _compute_ceiling(self) -> Score | None:
+        """The observers' error consistency, with its null: the same with each observer's stimulus ids permuted
+        within each condition (see :func:`brainscore_core.benchmarks.with_shuffled_null`)."""
+        ceiling, trials = load_ceiling("error_consistency_ceiling"), self.human_trials
+        return with_shuffled_null(
+            ceiling(trials),
+            lambda rng: ceiling(shuffle_stimulus_ids(trials, rng, within=("subject", "condition"))),
+            "stimulus_id permuted within each subject and condition",
+        )
 
     def __call__(self, candidate: BrainModel) -> Score:
         decisions = self.model_decisions(candidate)

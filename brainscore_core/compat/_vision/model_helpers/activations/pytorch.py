@@ -29,7 +29,7 @@ from brainscore_core.activations import (
     PytorchWrapper as _CoreWrapper,
 )
 from brainscore_core.activations.pytorch import LOGITS
-from brainscore_core.cache.keys import canonical_json
+from brainscore_core.cache import canonical_json
 from brainscore_core.compat._support import not_supported, unsupported_getattr
 from brainscore_core.stimuli import StimulusSet, rgb_image, stimulus_set
 

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..config import settings
-from .activations import CacheCorruptionWarning, is_unwritable_error, note_unwritable, sweep_once, unwritable
-from .atomic import FileIdentity, acquire_lock, atomic_write_bytes, file_identity, release_lock, same_file
-from .keys import FORMAT_VERSION, canonical_json, safe_name, stable_hash
+from ._activations import CacheCorruptionWarning, is_unwritable_error, note_unwritable, sweep_once, unwritable
+from ._atomic import FileIdentity, atomic_write_bytes, file_identity, same_file
+from ._keys import FORMAT_VERSION, canonical_json, safe_name, stable_hash
+from ._lock import acquire_lock, release_lock
 
 __all__ = ["ResultCache"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import settings
-from .activations import ActivationsCache
-from .atomic import remove_tree, sweep_trash
-from .keys import safe_name
+from ._activations import ActivationsCache
+from ._atomic import remove_tree, sweep_trash
+from ._keys import safe_name
 
 __all__ = ["clear", "info"]
 

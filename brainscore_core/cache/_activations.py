@@ -27,19 +27,18 @@ from typing import IO, Any, Self
 import numpy as np
 
 from ..config import settings
-from .atomic import (
+from ._atomic import (
     FileIdentity,
-    acquire_lock,
     file_identity,
     publish_directory,
-    release_lock,
     remove_tree,
     same_file,
     staging_directory,
     sweep_staging,
     write_new_file,
 )
-from .keys import FORMAT_VERSION, safe_name, stable_hash
+from ._keys import FORMAT_VERSION, safe_name, stable_hash
+from ._lock import acquire_lock, release_lock
 
 __all__ = [
     "META_FILE",
@@ -101,7 +100,7 @@ def note_unwritable(location: Path, error: OSError) -> None:
 
 
 def sweep_once(folder: Path) -> None:
-    """Remove writers' leftovers (see :func:`~.atomic.sweep_staging`) in ``folder``, once per process."""
+    """Remove writers' leftovers (see :func:`~._atomic.sweep_staging`) in ``folder``, once per process."""
     if folder not in _SWEPT:
         _SWEPT.add(folder)
         sweep_staging(folder)
@@ -438,7 +437,7 @@ class ActivationsCache:
     def lock(self, model: str, group: str) -> Iterator[None]:
         """Serialise computation of one group of entries across processes (e.g. pytest-xdist workers).
 
-        Never waits silently (see :func:`~.atomic.acquire_lock`); an unwritable cache is used without a lock.
+        Never waits silently (see :func:`~._lock.acquire_lock`); an unwritable cache is used without a lock.
         """
         location = self.root.parent
         if not self.enabled or unwritable(location):
