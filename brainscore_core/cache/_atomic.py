@@ -28,6 +28,7 @@ __all__ = [
     "file_identity",
     "make_directories",
     "publish_directory",
+    "publish_file",
     "remove_tree",
     "same_file",
     "staging_directory",
@@ -140,6 +141,12 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def publish_file(complete: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
+    """Put the complete, already flushed file ``complete`` at ``path`` with one rename (same file system), so that
+    readers see either the old file or the new one; for files written elsewhere (a download, a verified part)."""
+    os.replace(complete, path)
 
 
 def write_new_file(path: Path, data: bytes) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..cache._atomic import publish_file
 from ..errors import _size_text
 
 __all__ = [
@@ -109,7 +110,7 @@ class LocalCopy:
         except OSError:  # another file system, or links not allowed: copy the bytes
             shutil.copyfile(self.source, output_file)
         else:
-            os.replace(linked, output_file)
+            publish_file(linked, output_file)
         return None
 
 
@@ -143,7 +144,7 @@ class ResumingHTTPDownloader:
                 response = session.head(url, timeout=self.settings.timeout, allow_redirects=True)
                 return response.ok
             self._download(session, url)
-        os.replace(self.partial, output_file)
+        publish_file(self.partial, output_file)
         return None
 
     def _have(self) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..cache._atomic import make_directories, staging_directory, sweep_staging
+from ..cache._atomic import make_directories, publish_file, staging_directory, sweep_staging
 from ..config import settings
 from ..errors import DataError, DataUnavailableError, _size_text
 from .catalog import RemoteFile, remote_data
@@ -185,7 +185,7 @@ def _fetch_file(file: RemoteFile) -> Path:
     final = cached_path(file)
     if final.is_file():
         return final
-    from filelock import FileLock, Timeout
+    from ..cache._lock import CacheLockTimeout, LockPurpose, file_lock
 
     locks = data_dir() / ".locks"
     try:
@@ -194,8 +194,14 @@ def _fetch_file(file: RemoteFile) -> Path:
         return _read_in_place(file, error)
     lock_path = locks / f"{file.sha1}.lock"
     timeout = _lock_timeout()
+    purpose = LockPurpose(
+        "download lock",
+        f"fetching {file.name}",
+        "Wait for it and run again; to wait longer set BRAINSCORE_LOCK_TIMEOUT=SECONDS (now {timeout:g}).",
+        "BRAINSCORE_LOCK_TIMEOUT",
+    )
     try:
-        with FileLock(str(lock_path), timeout=timeout):
+        with file_lock(lock_path, timeout=timeout, purpose=purpose):
             if final.is_file():  # another process fetched it while this one waited
                 return final
             try:
@@ -204,7 +210,7 @@ def _fetch_file(file: RemoteFile) -> Path:
                 for folder in (final.parent, _partial_path(file).parent):
                     with contextlib.suppress(OSError):
                         folder.rmdir()
-    except Timeout:
+    except CacheLockTimeout:
         raise DataError(
             f"Gave up after {timeout:g} s waiting for the download lock {lock_path}: another process is fetching "
             f"{file.name}. Wait for it and run again; to wait longer set BRAINSCORE_LOCK_TIMEOUT=SECONDS; if no "
@@ -362,7 +368,7 @@ def _retrieve_once(file: RemoteFile, source: FileSource, final: Path, downloader
             )
         except ValueError as error:  # pooch: the SHA-1 differs; its temporary file is already deleted
             raise _Mismatch(_actual_sha1(str(error))) from None
-        os.replace(staged, final)
+        publish_file(staged, final)
 
 
 def _actual_sha1(message: str) -> str:

@@ -5,7 +5,11 @@ import numpy as np
 import pytest
 
 from brainscore_core import Benchmark, NeuralBenchmark, RSABenchmark, Score, load_ceiling, rdm_assembly
+from brainscore_core.benchmarks._ceiling_null import PERMUTATIONS
 from brainscore_core.cache import ResultCache
+
+#: each computation of a ceiling also draws its shuffled-label null: one call, then one per permutation
+CALLS_PER_CEILING = 1 + PERMUTATIONS
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 
@@ -60,11 +64,13 @@ def test_rsa_ceiling_is_cached_on_disk_and_equal_to_the_computed_one():
     expected = load_ceiling("rsa_ceiling")(data)
     first = _rsa(data, CountingCeiling()).ceiling
     served = _rsa(data, CountingCeiling()).ceiling  # a fresh benchmark object: served from disk
-    assert CountingCeiling.calls == 1
+    assert CountingCeiling.calls == CALLS_PER_CEILING
     for ceiling in (first, served):
         assert float(ceiling) == float(expected) and ceiling.error == expected.error
-        assert ceiling.attrs == expected.attrs
+        assert {k: v for k, v in ceiling.attrs.items() if not k.startswith("shuffled")} == expected.attrs
+        assert ceiling.attrs["shuffled_permutations"] == PERMUTATIONS
         np.testing.assert_array_equal(ceiling.details["lower"].values, expected.details["lower"].values)
+    assert served.attrs == first.attrs
     assert len(list(ResultCache("ceilings").root.glob("*.json"))) == 1
 
 
@@ -75,7 +81,7 @@ def test_rsa_ceiling_key_covers_data_ceiling_parameters_and_version():
     assert float(_rsa(_rdms(seed=1), CountingCeiling()).ceiling) != base  # other data
     assert float(_rsa(data, CountingCeiling(), version=2).ceiling) == base  # other version: recomputed
     assert float(_rsa(data, CountingCeiling(offset=0.25)).ceiling) == pytest.approx(base + 0.25)  # parameters
-    assert CountingCeiling.calls == 4
+    assert CountingCeiling.calls == 4 * CALLS_PER_CEILING
 
 
 def test_a_ceiling_that_cannot_be_estimated_is_cached_as_none():

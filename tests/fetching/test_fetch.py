@@ -463,11 +463,11 @@ def test_leftovers_of_a_killed_fetcher_are_swept_and_pooch_keeps_its_log_level(s
 
     import pooch
 
-    from brainscore_core.cache import atomic
+    from brainscore_core.cache._process import HOST_TAG
 
     synthetic.serve(server)
     (file,) = synthetic.register("Toy2015.public", [CSV], server.url)
-    leftover = data_dir() / file.sha1 / f".staging-{2**22 + 1}-{atomic._HOST_TAG}-abc"  # a pid that is gone
+    leftover = data_dir() / file.sha1 / f".staging-{2**22 + 1}-{HOST_TAG}-abc"  # a pid that is gone
     leftover.mkdir(parents=True)
     (leftover / "tmp123").write_bytes(b"half")
     pooch.get_logger().setLevel(logging.INFO)

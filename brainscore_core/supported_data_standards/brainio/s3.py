@@ -15,17 +15,17 @@ put it at and the URL to get it from.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
 import sys
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+
+from brainscore_core.cache._atomic import make_directories, publish_file, staging_directory
 
 from ...config import settings
 from ...errors import ChecksumMismatchError, DataError
@@ -105,17 +105,14 @@ def _check_sha1(path: Path, sha1: str | None) -> Path:
 def _download(url: str, target: Path) -> None:
     """Fetch ``url`` into ``target`` (published whole, never half-written); say what goes where on stderr."""
     print(f"brainscore: downloading {url} -> {target}", file=sys.stderr, flush=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response, os.fdopen(handle, "wb") as stream:
+    make_directories(target.parent)
+    with staging_directory(target.parent) as staging:
+        partial = staging / target.name
+        with urllib.request.urlopen(url, timeout=60) as response, open(partial, "xb") as stream:
             shutil.copyfileobj(response, stream, _CHUNK)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(partial, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)
+        publish_file(partial, target)
 
 
 def _fetch(
