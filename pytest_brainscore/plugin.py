@@ -24,7 +24,18 @@ from typing import Any
 
 import pytest
 
-from . import baselines, coexistence, controller, gate, listing, marker, reporting, resources, session
+from . import (
+    baselines,
+    brainscore_markers,
+    coexistence,
+    controller,
+    gate,
+    listing,
+    marker,
+    reporting,
+    resources,
+    session,
+)
 from .controller import BrainscoreController, RecordBook
 from .fixtures import (
     benchmark,
@@ -100,8 +111,9 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for line in resources.MARKER_LINES:
+    for line in (*resources.MARKER_LINES, *brainscore_markers.MARKER_LINES):
         config.addinivalue_line("markers", line)
+    _register(config, brainscore_markers.BrainscoreMarkersPlugin(), brainscore_markers.BrainscoreMarkersPlugin.NAME)
     options = resolve(config)
     baseline = baselines.load_for_session(options)
     brainscore = BrainscoreSession(options, baseline)
