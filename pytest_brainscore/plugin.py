@@ -32,6 +32,7 @@ from . import (
     gate,
     listing,
     marker,
+    plugin_dirs,
     reporting,
     resources,
     session,
@@ -70,6 +71,7 @@ OPTIONS = (
     *marker.OPTIONS,
     *gate.OPTIONS,
     *session.OPTIONS,
+    *plugin_dirs.OPTIONS,
     *listing.OPTIONS,
     *baselines.OPTIONS,
     *reporting.OPTIONS,
@@ -115,6 +117,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
     _register(config, brainscore_markers.BrainscoreMarkersPlugin(), brainscore_markers.BrainscoreMarkersPlugin.NAME)
     options = resolve(config)
+    plugin_dirs.configure(config)
     baseline = baselines.load_for_session(options)
     brainscore = BrainscoreSession(options, baseline)
     config.stash[session_key] = brainscore
@@ -142,8 +145,9 @@ def _configure_controller(config: pytest.Config, options: BrainscoreOptions, use
     _register(config, BrainscoreController(book, parts), CONTROLLER_NAME)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return _session(config).options.describe()
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    options = _session(config).options
+    return [options.describe(), *plugin_dirs.header_lines(config, options)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-BRAINSCORE_STYLE_TESTS = '''
+BRAINSCORE_STYLE_TESTS = """
 import pytest
 from pytest import approx
 
@@ -41,7 +41,7 @@ def test_has_identifier():
 @pytest.mark.memory_intense
 def test_slow_ones_run():
     assert True
-'''
+"""
 
 
 def test_brainscore_markers_collect_under_strict_markers_and_private_access_is_skipped_naming_the_data(
@@ -52,8 +52,10 @@ def test_brainscore_markers_collect_under_strict_markers_and_private_access_is_s
     result.assert_outcomes(passed=3, skipped=2)
     result.stdout.fnmatch_lines(
         [
-            "SKIPPED [[]2[]] *private_access: needs Brain-Score's access-controlled data "
-            "(benchmark MajajHong2015.IT-pls)*cannot fetch*",
+            (
+                "SKIPPED [[]2[]] *private_access: needs Brain-Score's access-controlled data "
+                "(benchmark MajajHong2015.IT-pls)*cannot fetch*"
+            ),
         ]
     )
     assert "unknown marker" not in result.stdout.str().lower()
