@@ -24,6 +24,7 @@ from .assemblies import (
 )
 from .benchmarks import Benchmark, NeuralBenchmark, RSABenchmark
 from .brain_model import BrainModel, Task
+from .compat import _finder as _compat_finder
 from .errors import (
     AssemblyError,
     BrainScoreError,
@@ -54,6 +55,9 @@ try:
     __version__ = importlib.metadata.version("pytest-brainscore")  # the one version, in pyproject.toml
 except importlib.metadata.PackageNotFoundError:  # imported from a source tree that was never installed
     __version__ = "0+unknown"
+
+_compat_finder.install()  # `import brainscore_vision` gives our compatibility layer unless Brain-Score is installed
+_compat_finder.warn_if_foreign_core()  # Brain-Score's brainscore-core shares our import name: say so now
 
 # Heavy or torch-backed names, imported on first attribute access (PEP 562); type checkers import them directly.
 if typing.TYPE_CHECKING:

@@ -28,6 +28,7 @@ from . import (
     baselines,
     brainscore_markers,
     coexistence,
+    compat,
     controller,
     gate,
     listing,
@@ -63,6 +64,9 @@ __all__ = [
 # modules, a failing helper check shows the compared values. This runs when pytest loads its plugins, before any
 # conftest or test module can import the helpers (none of the imports above does); registering imports nothing.
 pytest.register_assert_rewrite("brainscore_core.testing")
+# Brain-Score plugins' `from brainscore_vision import ...` resolves to our compatibility layer (never shadowing a
+# real brainscore_vision); the finder module is light and loaded without importing brainscore_core.
+compat.install_finder()
 
 CONTROLLER_NAME = controller.NAME
 PYTEST_BENCHMARK = "benchmark"  #: pytest-benchmark's plugin name
@@ -147,7 +151,7 @@ def _configure_controller(config: pytest.Config, options: BrainscoreOptions, use
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     options = _session(config).options
-    return [options.describe(), *plugin_dirs.header_lines(config, options)]
+    return [options.describe(), *compat.header_lines(), *plugin_dirs.header_lines(config, options)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

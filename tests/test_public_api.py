@@ -29,6 +29,7 @@ PACKAGES = [
     "brainscore_core.cache",
     "brainscore_core.cli",
     "brainscore_core.commitment",
+    "brainscore_core.compat",
     "brainscore_core.comparison",
     "brainscore_core.metrics",
     "brainscore_core.plugins",

@@ -5,7 +5,15 @@ Importing this package does not import torch; torch is imported when a network i
 
 from ._hub import hub_weights_path, load_hub_state_dict
 from ._neuroids import NOT_SPATIAL, LayerLayout, layer_coords
-from ._preprocessing import GREY, IMAGENET_MEAN, IMAGENET_STD, Preprocessing, place_on_screen
+from ._preprocessing import (
+    GREY,
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    FilePreprocessing,
+    Preprocessing,
+    as_batch,
+    place_on_screen,
+)
 from .fingerprint import NondeterministicModelWarning, structure_fingerprint, weights_fingerprint
 from .pytorch import LOGITS, PytorchWrapper, list_layers
 
@@ -15,10 +23,12 @@ __all__ = [
     "IMAGENET_STD",
     "LOGITS",
     "NOT_SPATIAL",
+    "FilePreprocessing",
     "LayerLayout",
     "NondeterministicModelWarning",
     "Preprocessing",
     "PytorchWrapper",
+    "as_batch",
     "hub_weights_path",
     "layer_coords",
     "list_layers",

@@ -9,8 +9,11 @@ normalised per channel.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +21,7 @@ import numpy as np
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["GREY", "IMAGENET_MEAN", "IMAGENET_STD", "Preprocessing", "place_on_screen"]
+__all__ = ["GREY", "IMAGENET_MEAN", "IMAGENET_STD", "FilePreprocessing", "Preprocessing", "as_batch", "place_on_screen"]
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -127,3 +130,102 @@ class Preprocessing:
             return np.zeros((0, 3, self.image_size, self.image_size), dtype=np.float32)
         screens = np.stack([self.screen_image(im, stimulus_degrees, model_degrees) for im in images])
         return self.normalize(screens)
+
+
+_FILE_PROBE_SIZE = 37  #: side of the probe images a :class:`FilePreprocessing` is described by (odd: no symmetry)
+_FILE_PROBE_DECIMALS = 5  #: probe outputs are rounded to this many decimals before hashing (float noise)
+
+
+def as_batch(output: Any, n_images: int, what: str = "The preprocessing") -> np.ndarray:
+    """A preprocessing function's output as a contiguous ``float32`` array with ``n_images`` rows.
+
+    Accepts an array or tensor with a leading batch axis, or a list of per-image arrays or tensors (stacked).
+    """
+    if isinstance(output, (list, tuple)):
+        parts = [np.asarray(_to_numpy(item), dtype=np.float32) for item in output]
+        if parts and all(part.ndim >= 1 and part.shape[0] == 1 for part in parts) and len(parts) == n_images:
+            batch = np.concatenate(parts) if parts[0].ndim == 4 else np.stack(parts)
+        else:
+            batch = np.stack(parts) if parts else np.zeros((0,), dtype=np.float32)
+    else:
+        batch = np.asarray(_to_numpy(output), dtype=np.float32)
+    if batch.ndim < 2 or batch.shape[0] != n_images:
+        raise ValueError(
+            f"{what} returned {type(output).__name__} of shape {getattr(batch, 'shape', None)} for {n_images} "
+            "image(s); it must return one row per image: an array or tensor (n, channels, height, width), or a list "
+            "of per-image arrays or tensors."
+        )
+    return np.ascontiguousarray(batch)
+
+
+def _to_numpy(value: Any) -> Any:
+    detach = getattr(value, "detach", None)
+    return detach().cpu().numpy() if callable(detach) else value
+
+
+class FilePreprocessing:
+    """A preprocessing function that reads image *files* (a Brain-Score plugin's ``preprocessing(paths)``), used
+    where a :class:`Preprocessing` is: ``preprocessing(images, stimulus_degrees, model_degrees)``.
+
+    Each image is placed for the visual degrees (as :class:`Preprocessing` does), written losslessly to a
+    temporary PNG file, and the files' paths go to ``function``, whose output becomes a ``float32`` batch
+    (:func:`as_batch`). :meth:`describe` (the cache key's preprocessing part) holds the function's identity (its
+    code, the code of its module, ``functools.partial`` arguments, defaults and closed-over values) and a digest of
+    its output on two fixed probe images, so a changed preprocessing is a different key; never its ``repr`` or id.
+    """
+
+    def __init__(self, function: Callable[[list[str]], Any], background: tuple[int, int, int] = GREY) -> None:
+        if not callable(function):
+            raise TypeError(f"preprocessing must be a callable taking a list of image paths, got {function!r}.")
+        self.function = function
+        self.background = background
+        self._probe_digest: str | None = None
+
+    def __repr__(self) -> str:
+        return f"FilePreprocessing({self.function!r})"
+
+    @property
+    def image_size(self) -> int:
+        """The side of the probe images (the function decides the real input size)."""
+        return _FILE_PROBE_SIZE
+
+    def describe(self) -> dict[str, Any]:
+        """The function's identity and its probe digest (computed once per instance)."""
+        from ..cache.keys import callable_identity
+
+        if self._probe_digest is None:
+            self._probe_digest = self._probe()
+        return {
+            "type": type(self).__qualname__,
+            "function": callable_identity(self.function),
+            "probe": self._probe_digest,
+            "background": list(self.background),
+        }
+
+    def _probe(self) -> str:
+        from .fingerprint import probe_images
+
+        images = probe_images(_FILE_PROBE_SIZE)
+        batch = self(images)
+        rounded = np.round(batch.astype(np.float64), _FILE_PROBE_DECIMALS) + 0.0  # + 0.0: -0.0 becomes 0.0
+        digest = hashlib.sha256(f"{batch.shape}:{batch.dtype}".encode())
+        digest.update(rounded.tobytes())
+        return digest.hexdigest()
+
+    def __call__(
+        self,
+        images: Sequence[Image.Image],
+        stimulus_degrees: float | None = None,
+        model_degrees: float | None = None,
+    ) -> np.ndarray:
+        """Place, write and preprocess a batch of PIL images into a ``float32`` array ``(n, ...)``."""
+        from ..stimuli import rgb_image
+
+        with tempfile.TemporaryDirectory(prefix="brainscore-preprocessing-") as folder:
+            paths = []
+            for index, image in enumerate(images):
+                placed = place_on_screen(rgb_image(image), stimulus_degrees, model_degrees, self.background)
+                path = Path(folder) / f"{index:06d}.png"
+                placed.save(path, format="PNG", compress_level=1)
+                paths.append(str(path))
+            return as_batch(self.function(paths), len(paths), f"The preprocessing {self.function!r}")

@@ -23,7 +23,7 @@ from ..cache import ActivationsCache
 from ..config import settings
 from ..errors import StimulusError
 from ._neuroids import LayerLayout
-from ._preprocessing import Preprocessing
+from ._preprocessing import FilePreprocessing, Preprocessing
 from .fingerprint import (
     NondeterministicModelWarning,
     plain_attributes,
@@ -117,7 +117,7 @@ class PytorchWrapper:
         identifier: str,
         model: torch.nn.Module,
         *,
-        preprocessing: Preprocessing | None = None,
+        preprocessing: Preprocessing | FilePreprocessing | None = None,
         batch_size: int = 64,
         device: str | None = None,
         cache: ActivationsCache | None = None,
@@ -126,7 +126,7 @@ class PytorchWrapper:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
         self.identifier = identifier
         self.model = model
-        self.preprocessing = preprocessing or Preprocessing()
+        self.preprocessing: Preprocessing | FilePreprocessing = preprocessing or Preprocessing()
         self.batch_size = batch_size
         self._device = device
         self.cache = cache or ActivationsCache()
@@ -214,7 +214,7 @@ class PytorchWrapper:
         images = probe_images(self.preprocessing.image_size)
         pixels = self.preprocessing(images, None, None)
         with self._scoring_state() as device, self._hooks(layers, captured), torch.inference_mode():
-            output = self.model(torch.from_numpy(pixels).to(device))
+            output = self._run(torch.from_numpy(pixels).to(device))
             self.probe_passes += 1
             if LOGITS in layers and LOGITS not in is_module:
                 captured[LOGITS] = _first_tensor(output, LOGITS)
@@ -236,6 +236,10 @@ class PytorchWrapper:
                 self.model.to(next(iter(devices)))
             for module, training in modes:
                 module.training = training
+
+    def _run(self, inputs: torch.Tensor) -> Any:
+        """One forward pass of the network on a preprocessed batch (subclasses add arguments)."""
+        return self.model(inputs)
 
     def identity(self) -> dict[str, Any] | None:
         """Everything about this model that changes its activations: identifier, structure fingerprint, probe
@@ -423,7 +427,7 @@ class PytorchWrapper:
                 batch_ids = ids[start : start + self.batch_size]
                 images = [stimuli.load_image(stimulus_id) for stimulus_id in batch_ids]
                 pixels = self.preprocessing(images, stimuli.visual_degrees, degrees)
-                output = self.model(torch.from_numpy(pixels).to(device))
+                output = self._run(torch.from_numpy(pixels).to(device))
                 if LOGITS in layers and LOGITS not in is_module:
                     captured[LOGITS] = _first_tensor(output, LOGITS)
                 if start == 0:
