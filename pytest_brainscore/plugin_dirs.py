@@ -19,8 +19,8 @@ OPTIONS = (
     Option(
         "no-builtin-plugins",
         "flag",
-        "Leave the built-in example plugins (alexnet, pixels, ...) out of discovery (also "
-        "BRAINSCORE_NO_BUILTIN_PLUGINS=1); otherwise a plugin folder's identifier replaces a built-in one.",
+        "Leave the built-in example model plugins (alexnet, pixels, ...) out of discovery (also "
+        "BRAINSCORE_NO_BUILTIN_PLUGINS=1); without it, a plugin folder's identifier replaces a built-in one.",
     ),
 )
 _ENV = "BRAINSCORE_NO_BUILTIN_PLUGINS"  # brainscore_core.plugins.ENV_NO_BUILTIN_PLUGINS, without importing it
@@ -44,7 +44,7 @@ def header_lines(config: pytest.Config, options: BrainscoreOptions) -> list[str]
     """The header lines about plugin folders: empty unless plugin directories were given (then discovery runs)."""
     lines = []
     if no_builtin_plugins(config) or os.environ.get(_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
-        lines.append("brainscore: built-in example plugins left out")
+        lines.append("brainscore: built-in example model plugins left out")
     if not options.plugins and not os.environ.get("BRAINSCORE_PLUGINS_PATH"):
         return lines
     from brainscore_core.errors import BrainScoreError

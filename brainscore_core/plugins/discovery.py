@@ -40,23 +40,23 @@ from ..errors import PluginError
 from ..registry import (
     REGISTRIES,
     LookupNotes,
+    Registration,
     Registry,
     benchmark_registry,
     data_registry,
     metric_registry,
     model_registry,
 )
-from .collisions import Conflict, Override, merge
+from .collisions import Conflict, ConflictingFactory, Override, merge
 from .hookspecs import PROJECT_NAME, BrainscoreHookSpecs
 from .layouts import (
     BRAINSCORE_MODELS,
-    ModelFolderFinder,
     brainscore_models_dir,
     compat_models_package,
-    install_finder,
     is_brainscore_plugin,
     left_out_kinds,
 )
+from .offline import OfflineFactory
 
 __all__ = [
     "ENV_NO_BUILTIN_PLUGINS",
@@ -307,7 +307,7 @@ class PluginHost:
             if self.builtin:
                 importlib.import_module("brainscore_core.metrics")  # built-in metrics and ceilings
                 root = builtin_plugin_root()
-                if root is not None and self.includes_examples():
+                if root is not None:
                     self._import_folders(root, user=False)
             for directory in self.plugin_directories():
                 self._import_folders(directory)
@@ -356,6 +356,8 @@ class PluginHost:
 
     def _import_folders(self, directory: Path, *, user: bool = True) -> None:
         folders = iter_plugin_folders(directory)
+        if not user and not self.includes_examples():
+            folders = [f for f in folders if not f.resolve().is_relative_to(directory.resolve() / "models")]
         if user:
             self._record_brainscore_folders(directory, folders)
         for folder in folders:
@@ -402,16 +404,10 @@ class PluginHost:
             return False
         return compat_models_package() is not None
 
-    def locate_brainscore_folder(self, name: str) -> Path | None:
-        """The folder of ``brainscore_vision.models.<name>``: a recorded one, else a sibling (a folder of that
-        name next to a recorded one, e.g. a plugin that ``check-plugin`` was pointed at imports its neighbour)."""
-        if name in self.brainscore_folders:
-            return self.brainscore_folders[name]
-        for parent in dict.fromkeys(folder.parent for folder in self.brainscore_folders.values()):
-            candidate = parent / name
-            if (candidate / "__init__.py").is_file():
-                return self.brainscore_folders.setdefault(name, candidate.resolve())
-        return None
+    def compat_models_path(self) -> list[Path]:
+        """The folders holding Brain-Score model plugin folders, in discovery order: the compatibility package's
+        ``brainscore_vision.models`` searches them, so a plugin's sibling imports resolve whatever the order."""
+        return list(dict.fromkeys(folder.parent for folder in self.brainscore_folders.values()))
 
     def _import_user_folder(self, folder: Path) -> None:
         """Import a user's plugin folder with every identifier but brainscore_core's own hidden, then merge what it
@@ -430,7 +426,7 @@ class PluginHost:
                 merged, overrides, conflicts = merge(
                     registry.kind, before[kind], visible[kind], registry.snapshot(), examples and examples.resolve()
                 )
-                registry.restore(merged)
+                registry.restore(self._offline_factories(registry, before[kind], merged))
                 self.overrides += overrides
                 self.conflicts += conflicts
                 for conflict in conflicts:
@@ -444,18 +440,43 @@ class PluginHost:
                         int(others[-1].rsplit(":", 1)[1]) if others[-1].rsplit(":", 1)[1].isdigit() else 1,
                     )
 
+    def _offline_factories(
+        self, registry: Registry[Any], before: dict[str, Any], merged: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``merged`` with each new model of a Brain-Score plugin folder built offline (:mod:`.offline`)."""
+        if registry.folder != "models":
+            return merged
+        for identifier, registration in list(merged.items()):
+            if before.get(identifier) is registration or isinstance(
+                registration.factory, (OfflineFactory, ConflictingFactory)
+            ):
+                continue
+            folder = Path(registration.origin.rsplit(":", 1)[0]).parent.resolve()
+            if is_brainscore_plugin(folder):
+                merged[identifier] = Registration(
+                    identifier,
+                    OfflineFactory(identifier, folder, registration.factory),
+                    registration.origin,
+                    registration.module,
+                    registration.description,
+                )
+        return merged
+
     # --- the built-in example plugins ----------------------------------------------------------------
     def includes_examples(self) -> bool:
-        """Whether the built-in example plugins are discovered: not left out, nor ``BRAINSCORE_NO_BUILTIN_PLUGINS``."""
+        """Whether the built-in example model plugins are discovered: not left out (:meth:`leave_out_builtin_plugins`)
+        nor ``BRAINSCORE_NO_BUILTIN_PLUGINS``."""
         return self.examples and not _env_flag(ENV_NO_BUILTIN_PLUGINS)
 
     def leave_out_builtin_plugins(self) -> None:
-        """Leave the built-in example plugins (``example_plugins/``) out; drop what they registered if discovered."""
+        """Leave the built-in example *model* plugins (``example_plugins/models/``: alexnet, pixels ...) out, so a
+        directory of Brain-Score model plugins is used alone; drop what they registered if discovery ran. The
+        example benchmarks, data and metrics stay: models are scored on them."""
         self.examples = False
         root = builtin_plugin_root()
         if root is None:
             return
-        root = root.resolve()
+        root = (root / "models").resolve()
         for registry in self.registries.values():
             kept = registry.snapshot()
             registry.restore(
@@ -628,8 +649,6 @@ def leave_out_builtin_plugins() -> None:
     """Leave the built-in example plugins out of the default host (dropping them if discovery already ran)."""
     _default.leave_out_builtin_plugins()
 
-
-install_finder(ModelFolderFinder(lambda name: _default.locate_brainscore_folder(name)))
 
 for _registry in REGISTRIES.values():  # the global registries consult whichever host is the default
     _registry.add_lookup_hook(ensure_discovered)

@@ -7,28 +7,23 @@ Brain-Score's own benchmark, data and metric plugins need its package, which is 
 
 A model plugin written for Brain-Score (its ``__init__.py`` imports ``brainscore_vision``) is imported under the
 name Brain-Score gives it, ``brainscore_vision.models.<folder>``, so that its relative imports and its imports of
-sibling plugins (``from brainscore_vision.models.<other>.model import ...``) resolve. :class:`ModelFolderFinder`
-maps those names to the folders discovery found; it is consulted only while ``brainscore_vision`` is this
-project's compatibility package, never when the real Brain-Score is installed.
+sibling plugins (``from brainscore_vision.models.<other>.model import ...``) resolve: the compatibility package's
+``brainscore_vision.models`` searches the folders ``PluginHost.compat_models_path`` returns. Never when the real
+Brain-Score is installed: then its namespace is left alone and the folders get private names.
 """
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import importlib.util
+import importlib
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
 __all__ = [
     "BRAINSCORE_MODELS",
     "BRAINSCORE_PACKAGE",
-    "ModelFolderFinder",
     "brainscore_models_dir",
     "compat_models_package",
-    "install_finder",
     "is_brainscore_plugin",
     "is_compat_package",
     "left_out_kinds",
@@ -92,36 +87,3 @@ def compat_models_package() -> ModuleType | None:
         return importlib.import_module(BRAINSCORE_MODELS)
     except ImportError:
         return None
-
-
-class ModelFolderFinder(importlib.abc.MetaPathFinder):
-    """Finds ``brainscore_vision.models.<folder>`` in the plugin folder discovery recorded under that name.
-
-    ``locate(name)`` is called on each lookup and returns the folder (the default host's answer, so a swapped
-    host is seen at once) or None. Other names, and every name while ``brainscore_vision`` is not the
-    compatibility package, are left to the other finders.
-    """
-
-    def __init__(self, locate: Callable[[str], Path | None]) -> None:
-        self._locate = locate
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        prefix, _, name = fullname.rpartition(".")
-        if prefix != BRAINSCORE_MODELS or "." in name:
-            return None
-        if not is_compat_package(sys.modules.get(BRAINSCORE_PACKAGE)):
-            return None
-        folder = self._locate(name)
-        if folder is None:
-            return None
-        return importlib.util.spec_from_file_location(
-            fullname, folder / "__init__.py", submodule_search_locations=[str(folder)]
-        )
-
-
-def install_finder(finder: ModelFolderFinder) -> None:
-    """Put ``finder`` first on ``sys.meta_path`` (once): it answers only for the folders discovery recorded."""
-    if not any(isinstance(existing, ModelFolderFinder) for existing in sys.meta_path):
-        sys.meta_path.insert(0, finder)

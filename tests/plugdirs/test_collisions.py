@@ -73,6 +73,7 @@ def test_leave_out_builtin_plugins_before_and_after_discovery(tmp_path, plugin_h
     b.plugins.leave_out_builtin_plugins()
     b.plugins.add_plugin_directories(tmp_path)
     assert "resnet18" not in b.model_registry and "rsa" in b.metric_registry  # core metrics stay
+    assert "Kriegeskorte2008.hIT-rsa" in b.benchmark_registry  # the example benchmarks stay
     assert b.load_model("pixels")[0] == "pixels"
     assert plugin_notices() == []  # nothing was replaced
 
@@ -80,12 +81,15 @@ def test_leave_out_builtin_plugins_before_and_after_discovery(tmp_path, plugin_h
 def test_leave_out_builtin_plugins_after_discovery_drops_them(plugin_host) -> None:
     assert "resnet18" in b.model_registry
     b.plugins.leave_out_builtin_plugins()
-    assert "resnet18" not in b.model_registry
+    assert "resnet18" not in b.model_registry and "Kriegeskorte2008.hIT-rsa" in b.benchmark_registry
 
 
 @pytest.mark.parametrize("value, expected", [("1", "[]"), ("", "['alexnet', 'pixels']")])
 def test_the_environment_variable_leaves_the_builtins_out(value, expected) -> None:
-    code = "import brainscore_core as b; print(sorted(set(b.model_registry) & {'alexnet', 'pixels'}))"
+    code = (
+        "import brainscore_core as b; assert 'Kriegeskorte2008.hIT-rsa' in b.benchmark_registry; "
+        "print(sorted(set(b.model_registry) & {'alexnet', 'pixels'}))"
+    )
     environment = {**os.environ, "BRAINSCORE_NO_BUILTIN_PLUGINS": value}
     environment.pop("BRAINSCORE_PLUGINS_PATH", None)
     completed = subprocess.run(
