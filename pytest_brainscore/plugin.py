@@ -126,6 +126,7 @@ def pytest_configure(config: pytest.Config) -> None:
     brainscore = BrainscoreSession(options, baseline)
     config.stash[session_key] = brainscore
     config.add_cleanup(brainscore.close)
+    _register(config, plugin_dirs.PluginDirsPlugin(brainscore.core), plugin_dirs.PluginDirsPlugin.NAME)
     if is_controller(config):  # an xdist worker leaves the summary, the baseline file and the report to it
         _configure_controller(config, options, baseline is not None)
     pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)

@@ -110,6 +110,7 @@ def _patch_torch_hub(patches: _Patches, identifier: str, folder: Path, allowed: 
     load = hub.load
 
     def download_url_to_file(url: str, dst: str, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True  # pytest shows the plugin line that downloads, not this guard
         if allowed:
             print(f"brainscore: model {identifier!r} downloads {url} to {dst}", file=sys.stderr)
             return download(url, dst, *args, **kwargs)
@@ -121,6 +122,7 @@ def _patch_torch_hub(patches: _Patches, identifier: str, folder: Path, allowed: 
         )
 
     def hub_load(repo_or_dir: str, model: str, *args: Any, source: str = "github", **kwargs: Any) -> Any:
+        __tracebackhide__ = True
         if source == "local" or allowed:
             return load(repo_or_dir, model, *args, source=source, **kwargs)
         owner, _, rest = repo_or_dir.partition("/")
