@@ -6,6 +6,7 @@
 ``brainscore_core`` installs the finder; so does loading the pytest plugin.
 """
 
+from . import _finder  # noqa: F401  (bound here too when the pytest plugin loaded it by path)
 from ._finder import (
     PACKAGE,
     CompatFinder,

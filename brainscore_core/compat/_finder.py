@@ -152,15 +152,16 @@ class _MissingLoader(importlib.abc.Loader):
         self.searched = searched
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        from ._support import not_supported
+        from ._support import NotSupportedError, not_supported
 
         name = spec.name
         if name.startswith(f"{PACKAGE}.models."):
             plugin = name.split(".")[2]
-            not_supported(
-                name,
-                f"No model plugin folder {plugin!r} was found in {self.searched}: pass the directory holding "
-                "its models/ folder with --brainscore-plugins=DIR (pytest) or --plugins=DIR (brainscore)",
+            raise NotSupportedError(
+                f"No model plugin folder {plugin!r} was found in {self.searched} (the folders of "
+                f"{PACKAGE}.models). Pass the directory holding its models/ folder with --brainscore-plugins=DIR "
+                "(pytest) or --plugins=DIR (brainscore), or set BRAINSCORE_PLUGINS_PATH.",
+                name=name,
             )
         not_supported(name, "Brain-Score has this module; the compatibility layer does not provide it")
 

@@ -9,7 +9,7 @@ Brain-Score's own package is not installed). ``model_registry`` *is* ``brainscor
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from brainscore_core.compat._support import unsupported_getattr
 from brainscore_core.registry import model_registry
@@ -20,17 +20,17 @@ if __name__ != "brainscore_vision":  # pragma: no cover - a second copy would ho
     raise ImportError(f"Import brainscore_vision, not {__name__} (pytest-brainscore's compatibility layer).")
 
 if TYPE_CHECKING:
+    from brainscore_core.brain_model import BrainModel as CoreBrainModel
     from brainscore_core.score import Score
 
 __all__ = ["BrainModel", "load_model", "load_model_bibtex", "model_registry", "score"]
 
 
-def load_model(identifier: str) -> BrainModel:
+def load_model(identifier: str) -> CoreBrainModel:
     """Build the model registered as ``identifier`` (Brain-Score's ``brainscore_vision.load_model``)."""
     from brainscore_core.loading import load_model as _load
 
-    model: Any = _load(identifier)
-    return model
+    return _load(identifier)
 
 
 def load_model_bibtex(identifier: str) -> str | None:

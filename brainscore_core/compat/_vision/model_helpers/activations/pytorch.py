@@ -67,9 +67,15 @@ def load_images(image_filepaths: Sequence[str | Path]) -> list[Image.Image]:
     return [load_image(path) for path in image_filepaths]
 
 
+def _per_channel(values: Any) -> tuple[float, float, float]:
+    """A normalisation given for 3 channels, or 1 value for all (as torchvision's Normalize broadcasts it)."""
+    numbers = tuple(float(v) for v in np.atleast_1d(values))
+    return (numbers[0],) * 3 if len(numbers) == 1 else numbers  # type: ignore[return-value]
+
+
 def _imagenet(image_size: int, kwargs: dict[str, Any]) -> Preprocessing:
-    mean = tuple(kwargs.get("normalize_mean", IMAGENET_MEAN))
-    std = tuple(kwargs.get("normalize_std", IMAGENET_STD))
+    mean = _per_channel(kwargs.get("normalize_mean", IMAGENET_MEAN))
+    std = _per_channel(kwargs.get("normalize_std", IMAGENET_STD))
     return Preprocessing(image_size=int(image_size), mean=mean, std=std)
 
 
@@ -128,7 +134,6 @@ def as_core_preprocessing(preprocessing: Callable[..., Any]) -> Preprocessing | 
             and set(keywords) <= _PARTIAL_KEYS
             and "image_size" in keywords
             and str(keywords.get("preprocess_type", "imagenet")).lower() == "imagenet"
-            and all(len(tuple(keywords.get(k, (0, 0, 0)))) == 3 for k in ("normalize_mean", "normalize_std"))
         )
         if native:
             return _imagenet(keywords["image_size"], keywords)
@@ -207,7 +212,7 @@ class PytorchWrapper(_CoreWrapper):
         """The module at dotted path ``layer_name``; ``'logits'`` is :meth:`_output_layer`."""
         if layer_name == LOGITS and LOGITS not in dict(self.model.named_modules()):
             return self._output_layer()
-        modules = dict(self.model.named_modules())
+        modules: dict[str, torch.nn.Module] = dict(self.model.named_modules())
         if layer_name not in modules:
             raise ValueError(f"Model {self.identifier!r} has no layer {layer_name!r}; layer_names() lists them.")
         return modules[layer_name]
