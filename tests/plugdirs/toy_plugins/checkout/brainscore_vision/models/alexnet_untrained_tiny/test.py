@@ -37,3 +37,11 @@ def test_public_score():
         model_identifier="alexnet_untrained_tiny", benchmark_identifier="MajajHong2015public.IT-pls", conda_active=True
     )
     assert actual_score == approx(0.5, abs=0.0005)
+
+
+@pytest.mark.memory_intense
+def test_kriegeskorte_score():
+    actual_score = brainscore_vision.score(
+        model_identifier="alexnet_untrained_tiny", benchmark_identifier="Kriegeskorte2008.hIT-rsa"
+    )
+    assert actual_score == approx(0.1429, abs=0.0005)
