@@ -113,7 +113,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
     if config.option.help or not (config.getoption("brainscore_list") or config.getini("brainscore_list")):
         return None  # --help wins, as it does over --cache-show
-    return listing.list_and_exit(config, resolve(config))
+    options = resolve(config)
+    plugin_dirs.configure(config)
+    return listing.list_and_exit(config, options)
 
 
 def pytest_configure(config: pytest.Config) -> None:
