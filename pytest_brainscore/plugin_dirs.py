@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +29,7 @@ __all__ = [
     "configure",
     "header_lines",
     "no_builtin_plugins",
+    "reissue_discovery_warnings",
 ]
 
 OPTIONS = (
@@ -55,8 +57,15 @@ def configure(config: pytest.Config) -> None:
         leave_out_builtin_plugins()
 
 
+_deferred_key = pytest.StashKey[list[warnings.WarningMessage]]()
+
+
 def header_lines(config: pytest.Config, options: BrainscoreOptions) -> list[str]:
-    """The header lines about plugin folders: empty unless plugin directories were given (then discovery runs)."""
+    """The header lines about plugin folders: empty unless plugin directories were given (then discovery runs).
+
+    Warnings discovery issues here (a plugin that failed to load) are kept and issued again during collection,
+    where pytest's warnings summary records them, as it would had discovery run during the tests.
+    """
     lines = []
     if no_builtin_plugins(config) or os.environ.get(_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
         lines.append("brainscore: built-in example model plugins left out")
@@ -65,14 +74,25 @@ def header_lines(config: pytest.Config, options: BrainscoreOptions) -> list[str]
     from brainscore_core.errors import BrainScoreError
     from brainscore_core.plugins import add_plugin_directories, ensure_discovered, plugin_notices
 
-    try:
-        if options.plugins:
-            add_plugin_directories(*options.plugins)
-        ensure_discovered()
-    except BrainScoreError:  # e.g. a BRAINSCORE_PLUGINS_PATH entry that is not a directory: the session says so
-        return lines
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if options.plugins:
+                add_plugin_directories(*options.plugins)
+            ensure_discovered()
+        except BrainScoreError:  # e.g. a BRAINSCORE_PLUGINS_PATH entry that is not a directory: the session says so
+            return lines
+        finally:
+            config.stash[_deferred_key] = list(caught)
     lines += [f"brainscore: {notice}" for notice in plugin_notices()]
     return lines
+
+
+def reissue_discovery_warnings(config: pytest.Config) -> None:
+    """Issue the warnings kept by :func:`header_lines` again (inside pytest's collection, which records them)."""
+    for message in config.stash.get(_deferred_key, []):
+        warnings.warn_explicit(message.message, message.category, message.filename, message.lineno)
+    config.stash[_deferred_key] = []
 
 
 def _written_for_brainscore(folder: Path) -> bool:
@@ -108,6 +128,9 @@ class PluginDirsPlugin:
 
     def __init__(self, core: Callable[[], Any]) -> None:
         self._core = core  # the session's brainscore_core, configured (plugin directories added) on first call
+
+    def pytest_collection(self, session: pytest.Session) -> None:
+        reissue_discovery_warnings(session.config)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pycollect_makemodule(self, module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
