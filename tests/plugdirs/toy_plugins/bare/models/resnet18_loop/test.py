@@ -13,3 +13,8 @@ def test_has_identifier(identifier):
 
 def test_has_layers():
     assert "layer4" in get_layers("resnet18_loop_32")
+
+
+def test_imported_under_its_brainscore_name():
+    # not a Brain-Score test: it shows that pytest-brainscore imports this file inside the plugin's package
+    assert __name__ == "brainscore_vision.models.resnet18_loop.test"
