@@ -62,7 +62,8 @@ def test_the_folders_own_test_files_run_under_strict_markers(toy: pytest.Pyteste
         "-p", "no:randomly", "--strict-markers", "-rs", "--brainscore-plugins=checkout", *workers, *TEST_FILES
     )
     # alexnet: identifier, layers, Kriegeskorte score pass; the private and the unprovided benchmark are skipped;
-    # sibling, the loop registration and its module name pass; the three models whose weights are absent fail, naming the files
+    # sibling, the loop registration and its module name pass; the three models whose weights are absent fail,
+    # naming the files
     result.assert_outcomes(passed=8, skipped=2, failed=3)
     output = result.stdout.str()
     assert "needs Brain-Score's access-controlled data (benchmark MajajHong2015.IT-pls)" in output
