@@ -42,6 +42,9 @@ __all__ = [
 
 PACKAGE = "brainscore_vision"  #: the name Brain-Score's plugins import
 VISION_DIR = Path(__file__).resolve().with_name("_vision")  #: our implementation of that package
+#: Brain-Score's ``brainscore_core.supported_data_standards`` path (the S3 weight helpers), whose other modules we lack
+STANDARDS_DIR = Path(__file__).resolve().parents[1] / "supported_data_standards"
+_STANDARDS = "brainscore_core.supported_data_standards"
 _MARK = "_brainscore_compat_finder"  # attribute marking our finder (a copy loaded by path is the same finder)
 
 #: Functions returning folders that hold model plugin folders (``<dir>/<plugin>/__init__.py``); each is asked on
@@ -131,7 +134,7 @@ class CompatFinder(importlib.abc.MetaPathFinder):
                 PACKAGE, VISION_DIR / "__init__.py", submodule_search_locations=[str(VISION_DIR)]
             )
         parent = sys.modules.get(fullname.rpartition(".")[0])
-        if fullname.startswith(PACKAGE + ".") and _is_ours(parent):
+        if fullname.startswith((PACKAGE + ".", _STANDARDS + ".")) and _is_ours(parent):
             # the standard finders found no such submodule of our package: say why instead of "No module named"
             return importlib.machinery.ModuleSpec(fullname, _MissingLoader(list(path or [])))
         return None
@@ -142,7 +145,10 @@ class CompatFinder(importlib.abc.MetaPathFinder):
 
 def _is_ours(module: ModuleType | None) -> bool:
     location = getattr(module, "__file__", None)
-    return bool(location) and Path(str(location)).resolve().is_relative_to(VISION_DIR)
+    if not location:
+        return False
+    path = Path(str(location)).resolve()
+    return path.is_relative_to(VISION_DIR) or path.is_relative_to(STANDARDS_DIR)
 
 
 class _MissingLoader(importlib.abc.Loader):
@@ -212,7 +218,8 @@ def foreign_core_distributions() -> list[importlib.metadata.Distribution]:
     """Installed distributions named ``brainscore-core`` (Brain-Score's): they use our import name."""
     found: list[importlib.metadata.Distribution] = []
     seen: set[str] = set()
-    for distribution in importlib.metadata.distributions():
+    # a search by name reads only matching dist-info folders (scanning every distribution costs ~40 ms)
+    for distribution in importlib.metadata.distributions(name="brainscore-core"):
         name = distribution.metadata["Name"] or ""
         where = str(getattr(distribution, "_path", ""))
         if _normalised(name) == "brainscore-core" and where not in seen:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,7 +12,6 @@ from ..scoring import score as core_score
 __all__ = ["CompatScore", "compat_score"]
 
 
-@dataclass
 class CompatScore(Score):
     """A :class:`~brainscore_core.Score` that also behaves like Brain-Score's 0-d score array: it converts to a
     numpy array (so ``score == pytest.approx(x)`` and ``np.isclose(score, x)`` work), and has ``.values`` and

@@ -189,6 +189,7 @@ def test_score_takes_brainscore_arguments_and_compares_like_its_score(bs_plugin,
     assert isinstance(result, Score)
     assert result == pytest.approx(result.value, abs=1e-12)  # Brain-Score's tests compare so
     assert result.values.shape == () and result.item() == result.value
+    assert repr(result).startswith(f"Score({result.value:.4f}, error=")  # our short repr, not every field
     assert result.attrs["raw"] == result.raw and result.attrs["ceiling"] == result.ceiling
     assert result.attrs["model_identifier"] == "tinynet-bs"
     assert result.attrs["benchmark_identifier"] == toy_benchmark
@@ -220,9 +221,11 @@ def test_a_different_preprocessing_is_a_cache_miss(bs_plugin, toy_benchmark):
     assert again.attrs["cache"] == "hit" and again.value == other_kind.value
 
 
-def test_the_plugins_own_test_file_passes_under_our_pytest(bs_plugin, pytester: pytest.Pytester):
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["in-process", "xdist"])
+def test_the_plugins_own_test_file_passes_under_our_pytest(bs_plugin, pytester: pytest.Pytester, workers):
     result = pytester.runpytest_subprocess(
         str(bs_plugin / "models" / "tinynet" / "test.py"),
+        *workers,
         f"--brainscore-plugins={bs_plugin}",
         "-p",
         "no:randomly",
@@ -232,3 +235,21 @@ def test_the_plugins_own_test_file_passes_under_our_pytest(bs_plugin, pytester: 
         "ignore::pytest.PytestUnknownMarkWarning",
     )
     result.assert_outcomes(passed=1)
+
+
+def test_a_commitment_built_by_a_module_finds_the_map_next_to_it(fresh_module, tmp_path: Path):
+    (tmp_path / "region_layer_map").mkdir()
+    (tmp_path / "region_layer_map" / "unregistered.json").write_text(json.dumps({"IT": "2"}))
+    module = fresh_module(
+        "builds_a_commitment",
+        NETWORK
+        + "\nimport functools\n"
+        + "from brainscore_vision.model_helpers.activations.pytorch import PytorchWrapper, load_preprocess_images\n"
+        + "from brainscore_vision.model_helpers.brain_transformation import ModelCommitment\n\n"
+        + "def get_model():\n"
+        + "    wrapper = PytorchWrapper(build_network(), functools.partial(load_preprocess_images, image_size=32))\n"
+        + "    return ModelCommitment(identifier='unregistered', activations_model=wrapper, layers=['0', '2'])\n",
+    )
+    model = module.get_model()
+    assert model.region_layer_map == {"IT": "2"}
+    assert model.region_layer_map_source == str(tmp_path / "region_layer_map" / "unregistered.json")

@@ -20,6 +20,7 @@ from ...model_interface import BrainModel
 __all__ = ["ModelCommitment", "find_region_layer_map"]
 
 _MAP_FOLDER = "region_layer_map"
+_CALLER_FRAMES = 6  #: calling frames whose folders are searched (a plugin's get_model, its lambda, ...)
 
 
 def _candidate_folders(identifier: str) -> list[Path]:
@@ -30,7 +31,9 @@ def _candidate_folders(identifier: str) -> list[Path]:
     if registration is not None and registration.origin:
         folders.append(Path(registration.origin.rsplit(":", 1)[0]).parent)
     frame = sys._getframe(2)
-    while frame is not None:
+    for _ in range(_CALLER_FRAMES):
+        if frame is None:
+            break
         folders.append(Path(frame.f_code.co_filename).parent)
         frame = frame.f_back  # type: ignore[assignment]
     unique: list[Path] = []
