@@ -168,9 +168,9 @@ def _absolute_sibling_imports(folder: Path) -> list[str]:
     return found
 
 
-def _registrations_from(folder: Path) -> dict[str, list[Registration]]:
+def _registrations_from(folder: Path) -> dict[str, list[Registration[Any]]]:
     prefix = str(folder) + os.sep
-    found: dict[str, list[Registration]] = {}
+    found: dict[str, list[Registration[Any]]] = {}
     for kind, registry in REGISTRIES.items():
         for identifier in registry:
             registration = registry.registration(identifier)
@@ -353,7 +353,7 @@ def _check_benchmark_data(report: PluginReport, identifier: str, benchmark: Any,
     )
 
 
-def _check_build(report: PluginReport, kind: str, registration: Registration, folder: Path, neutral: Path) -> None:
+def _check_build(report: PluginReport, kind: str, registration: Registration[Any], folder: Path, neutral: Path) -> None:
     identifier = registration.identifier
     loader = REGISTRIES[kind].loader
     factory = registration.factory
