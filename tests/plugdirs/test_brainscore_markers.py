@@ -71,3 +71,32 @@ def test_the_markers_are_listed(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--markers")
     for marker in ("private_access", "travis_slow", "memory_intense", "slow", "requires_gpu"):
         result.stdout.fnmatch_lines([f"@pytest.mark.{marker}*"])
+
+
+UNPROVIDED = """
+import brainscore_vision
+import brainscore_core
+
+
+def test_brainscore_style():
+    brainscore_vision.score(model_identifier="pixels", benchmark_identifier="NoSuch2015.IT-pls")
+"""
+NATIVE = """
+import brainscore_core
+
+
+def test_native():
+    brainscore_core.load_benchmark("NoSuch2015.IT-pls")
+"""
+
+
+def test_an_unprovided_benchmark_skips_a_brainscore_style_test_and_fails_any_other(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_style=UNPROVIDED, test_native=NATIVE)
+    result = pytester.runpytest("-rsf", "-p", "no:randomly")
+    result.assert_outcomes(skipped=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED * needs the Brain-Score benchmark 'NoSuch2015.IT-pls', which pytest-brainscore does not provide*",
+            "FAILED test_native.py::test_native - brainscore_core.errors.UnknownIdentifierError*",
+        ]
+    )
