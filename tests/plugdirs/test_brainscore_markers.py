@@ -97,6 +97,6 @@ def test_an_unprovided_benchmark_skips_a_brainscore_style_test_and_fails_any_oth
     result.stdout.fnmatch_lines(
         [
             "SKIPPED * needs the Brain-Score benchmark 'NoSuch2015.IT-pls', which pytest-brainscore does not provide*",
-            "FAILED test_native.py::test_native - brainscore_core.errors.UnknownIdentifierError*",
+            "FAILED test_native.py::test_native - brainscore_core.errors.UnknownIdentifier*",
         ]
     )
