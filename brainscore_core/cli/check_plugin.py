@@ -36,7 +36,13 @@ from typing import Any
 
 from ..errors import UnknownLayerError
 from ..plugins.discovery import KINDS, default_host, ensure_discovered, import_plugin_folder
-from ..plugins.inspection import declared_requirements, imported_names, is_provided, weight_needs
+from ..plugins.inspection import (
+    declared_requirements,
+    imported_names,
+    is_provided,
+    passes_region_layer_map,
+    weight_needs,
+)
 from ..plugins.layouts import BRAINSCORE_MODELS, is_brainscore_plugin
 from ..plugins.offline import OfflineFactory, WeightsOfflineError
 from ..registry import REGISTRIES, Registration
@@ -470,9 +476,7 @@ def _check_brainscore_plugin(report: PluginReport, folder: Path) -> None:
         'Build the model from the provided names (README "The `brainscore_vision` names we provide"), or run '
         "this plugin with Brain-Score itself in a separate environment.",
     )
-    inline = "region_layer_map" in "".join(
-        p.read_text(errors="replace") for p in folder.glob("*.py") if p.name not in ("test.py", "setup.py")
-    )
+    inline = passes_region_layer_map(folder)
     for identifier in report.registered.get("models", []):
         json_map = folder / "region_layer_map" / f"{identifier}.json"
         if json_map.is_file():

@@ -24,6 +24,7 @@ __all__ = [
     "declared_requirements",
     "imported_names",
     "is_provided",
+    "passes_region_layer_map",
     "weight_needs",
 ]
 
@@ -90,6 +91,16 @@ def imported_names(folder: Path) -> list[ImportedName]:
                         item = ImportedName(alias.name, None, relative)
                         found.setdefault(str(item), item)
     return sorted(found.values(), key=str)
+
+
+def passes_region_layer_map(folder: Path) -> bool:
+    """Whether the folder's code (``test.py`` and ``setup.py`` excluded) passes ``region_layer_map=`` to a call."""
+    return any(
+        isinstance(node, ast.keyword) and node.arg == "region_layer_map" and not _is_none(node.value)
+        for path, tree in _trees(folder)
+        if path.name not in ("test.py", "setup.py")
+        for node in ast.walk(tree)
+    )
 
 
 def is_provided(name: ImportedName) -> bool:

@@ -81,3 +81,11 @@ def test_a_test_py_loading_through_brainscore_vision_is_checked(tmp_path, plugin
     report = check_plugin(folder, build=False)
     ok, message, _ = _checks(report)["test.py"]
     assert not ok and "models:tiny_nativ" in message
+
+
+def test_an_inline_region_map_and_a_sibling_import(plugin_host) -> None:
+    report = check_plugin(MODELS / "alexnet_sibling", build=False)
+    assert report.ok, report.render()
+    checks = _checks(report)
+    assert checks["region map alexnet_sibling_7deg"][1] == "given in the source (region_layer_map=...)"
+    assert checks["Brain-Score names"][1].startswith("all 3 imported names are provided")  # the sibling is a folder
