@@ -380,10 +380,15 @@ class PluginHost:
                 f"{directory} is a Brain-Score layout: only its models/ are discovered; its "
                 f"{', '.join(kinds)} plugins need Brain-Score's own package and are left out"
             )
-        for folder in folders:
+        brainscore_folders = [f for f in folders if "." not in f.name and is_brainscore_plugin(f.resolve())]
+        if brainscore_folders and compat_models_package() is None:
+            self._notice(
+                f"{len(brainscore_folders)} Brain-Score plugin folder(s) in {directory} import brainscore_vision, "
+                "which is Brain-Score's own package here: they register their models there, not with "
+                "pytest-brainscore; use an environment without Brain-Score to run them here"
+            )
+        for folder in brainscore_folders:
             resolved = folder.resolve()
-            if "." in folder.name or not is_brainscore_plugin(resolved):
-                continue
             mapped = self.brainscore_folders.setdefault(folder.name, resolved)
             if mapped != resolved:
                 self._notice(

@@ -4,7 +4,9 @@ sibling imports work; region_layer_map/<id>.json is read; a loop registration re
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -96,3 +98,26 @@ def test_the_real_brainscore_vision_is_never_taken_for_ours(tmp_path) -> None:
     module.__file__ = str(fake / "__init__.py")
     assert not is_compat_package(module)
     assert is_compat_package(sys.modules.get("brainscore_vision") or __import__("brainscore_vision"))
+
+
+def test_with_brainscores_own_package_installed_the_folders_are_named_in_a_notice(tmp_path) -> None:
+    site = tmp_path / "site"
+    write_plugin(site / "brainscore_vision", "model_registry = {}\n")  # stands for Brain-Score's installed package
+    write_plugin(
+        tmp_path / "plugins" / "models" / "theirs",
+        "from brainscore_vision import model_registry\nmodel_registry['theirs'] = lambda: 1\n",
+    )
+    plugins = str(tmp_path / "plugins")
+    code = (
+        f"import brainscore_core as b; b.plugins.add_plugin_directories({plugins!r}); "
+        "print('theirs' in b.model_registry); print(b.plugins.plugin_notices())"
+    )
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    environment.pop("BRAINSCORE_PLUGINS_PATH", None)
+    completed = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr  # checked here, to show stderr
+    registered, notices = completed.stdout.splitlines()
+    assert registered == "False"
+    assert "1 Brain-Score plugin folder(s)" in notices and "Brain-Score's own package here" in notices
