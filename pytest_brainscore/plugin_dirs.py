@@ -61,7 +61,8 @@ _deferred_key = pytest.StashKey[list[warnings.WarningMessage]]()
 
 
 def header_lines(config: pytest.Config, options: BrainscoreOptions) -> list[str]:
-    """The header lines about plugin folders: empty unless plugin directories were given (then discovery runs).
+    """The header lines about plugin folders: empty unless plugin directories were given with the option or ini key
+    (or ``BRAINSCORE_PLUGINS_PATH`` with a model or benchmark selection); then discovery runs.
 
     Warnings discovery issues here (a plugin that failed to load) are kept and issued again during collection,
     where pytest's warnings summary records them, as it would had discovery run during the tests.
@@ -69,8 +70,9 @@ def header_lines(config: pytest.Config, options: BrainscoreOptions) -> list[str]
     lines = []
     if no_builtin_plugins(config) or os.environ.get(_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
         lines.append("brainscore: built-in example model plugins left out")
-    if not options.plugins and not os.environ.get("BRAINSCORE_PLUGINS_PATH"):
-        return lines
+    selecting = bool(options.models or options.benchmarks)
+    if not options.plugins and not (selecting and os.environ.get("BRAINSCORE_PLUGINS_PATH")):
+        return lines  # a run that names no plugin directory (the variable alone may be set globally) stays light
     from brainscore_core.errors import BrainScoreError
     from brainscore_core.plugins import add_plugin_directories, ensure_discovered, plugin_notices
 
