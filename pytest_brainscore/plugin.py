@@ -24,7 +24,20 @@ from typing import Any
 
 import pytest
 
-from . import baselines, coexistence, compat, controller, gate, listing, marker, reporting, resources, session
+from . import (
+    baselines,
+    brainscore_markers,
+    coexistence,
+    compat,
+    controller,
+    gate,
+    listing,
+    marker,
+    plugin_dirs,
+    reporting,
+    resources,
+    session,
+)
 from .controller import BrainscoreController, RecordBook
 from .fixtures import (
     benchmark,
@@ -62,6 +75,7 @@ OPTIONS = (
     *marker.OPTIONS,
     *gate.OPTIONS,
     *session.OPTIONS,
+    *plugin_dirs.OPTIONS,
     *listing.OPTIONS,
     *baselines.OPTIONS,
     *reporting.OPTIONS,
@@ -99,17 +113,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
     if config.option.help or not (config.getoption("brainscore_list") or config.getini("brainscore_list")):
         return None  # --help wins, as it does over --cache-show
-    return listing.list_and_exit(config, resolve(config))
+    options = resolve(config)
+    plugin_dirs.configure(config)
+    return listing.list_and_exit(config, options)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for line in resources.MARKER_LINES:
+    for line in (*resources.MARKER_LINES, *brainscore_markers.MARKER_LINES):
         config.addinivalue_line("markers", line)
+    _register(config, brainscore_markers.BrainscoreMarkersPlugin(), brainscore_markers.BrainscoreMarkersPlugin.NAME)
     options = resolve(config)
+    plugin_dirs.configure(config)
     baseline = baselines.load_for_session(options)
     brainscore = BrainscoreSession(options, baseline)
     config.stash[session_key] = brainscore
     config.add_cleanup(brainscore.close)
+    _register(config, plugin_dirs.PluginDirsPlugin(brainscore.core), plugin_dirs.PluginDirsPlugin.NAME)
     if is_controller(config):  # an xdist worker leaves the summary, the baseline file and the report to it
         _configure_controller(config, options, baseline is not None)
     pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
@@ -134,7 +153,8 @@ def _configure_controller(config: pytest.Config, options: BrainscoreOptions, use
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    return [_session(config).options.describe(), *compat.header_lines()]
+    options = _session(config).options
+    return [options.describe(), *compat.header_lines(), *plugin_dirs.header_lines(config, options)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -26,6 +26,7 @@ import functools
 import inspect
 import os
 import re
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
@@ -34,8 +35,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UnknownLayerError
-from ..plugins._discovery import KINDS, ensure_discovered, import_plugin_folder
+from ..plugins._discovery import KINDS, default_host, ensure_discovered, import_plugin_folder
+from ..plugins._inspection import (
+    declared_requirements,
+    imported_names,
+    is_provided,
+    passes_region_layer_map,
+    weight_needs,
+)
+from ..plugins._layouts import BRAINSCORE_MODELS, is_brainscore_plugin
+from ..plugins._offline import OfflineFactory, WeightsOfflineError
 from ..registry import REGISTRIES, Registration
+from ..supported_data_standards.brainio.s3 import WeightFileMissingError
 from .building import factory_problem
 
 __all__ = ["Check", "PluginReport", "check_plugin"]
@@ -123,7 +134,7 @@ def _test_loads(test_file: Path) -> dict[str, set[str]]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Import)
         for alias in node.names
-        if alias.name.split(".")[0] == "brainscore_core"
+        if alias.name.split(".")[0] in ("brainscore_core", "brainscore_vision")
     }
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
@@ -163,9 +174,9 @@ def _absolute_sibling_imports(folder: Path) -> list[str]:
     return found
 
 
-def _registrations_from(folder: Path) -> dict[str, list[Registration]]:
+def _registrations_from(folder: Path) -> dict[str, list[Registration[Any]]]:
     prefix = str(folder) + os.sep
-    found: dict[str, list[Registration]] = {}
+    found: dict[str, list[Registration[Any]]] = {}
     for kind, registry in REGISTRIES.items():
         for identifier in registry:
             registration = registry.registration(identifier)
@@ -348,20 +359,28 @@ def _check_benchmark_data(report: PluginReport, identifier: str, benchmark: Any,
     )
 
 
-def _check_build(report: PluginReport, kind: str, registration: Registration, folder: Path, neutral: Path) -> None:
+def _check_build(report: PluginReport, kind: str, registration: Registration[Any], folder: Path, neutral: Path) -> None:
     identifier = registration.identifier
     loader = REGISTRIES[kind].loader
+    factory = registration.factory
+    if kind == "models" and is_brainscore_plugin(folder) and not isinstance(factory, OfflineFactory):
+        factory = OfflineFactory(identifier, folder, factory)  # built offline, as discovery builds it
     try:
-        problem = factory_problem(registration.factory)
+        problem = factory_problem(factory)
         if problem is not None:
             raise _FactoryError(f"factory {problem}, but registries call factories without arguments")
-        built = _load_checked(registration.factory)
+        built = _load_checked(factory)
         if built is None:
             raise _FactoryError("factory returned None")
         if kind == "models" and callable(getattr(built, "check_layers", None)):
             built.check_layers()  # a region_layer_map edited after construction
     except Exception as error:  # noqa: BLE001 - any error in the plugin's factory is a failed check, reported
-        if isinstance(error, ImportError):
+        if isinstance(error, (WeightsOfflineError, WeightFileMissingError)):
+            fix = (
+                "Put the weights file at the path the message names; Brain-Score plugins are built offline "
+                "(BRAINSCORE_DOWNLOAD_WEIGHTS=1 allows downloads)."
+            )
+        elif isinstance(error, ImportError):
             fix = "Install the missing package and list it in requirements.txt."
         elif isinstance(error, UnknownLayerError):
             fix = "Name one of the network's layers (see the close matches above) in region_layer_map or layers=."
@@ -432,6 +451,71 @@ def _check_built(report: PluginReport, kind: str, identifier: str, built: Any) -
         )
     else:
         report.add(f"{kind} {identifier}", True, f"loads ({_describe(built)})")
+
+
+def _check_brainscore_plugin(report: PluginReport, folder: Path) -> None:
+    """What a plugin written for Brain-Score uses: compatibility names, region maps, weights, requirements."""
+    module = f"{BRAINSCORE_MODELS}.{folder.name}"
+    named = default_host().brainscore_folders.get(folder.name) == folder and module in sys.modules
+    report.add(
+        "Brain-Score plugin",
+        True,
+        f"written for Brain-Score (imports brainscore_vision); imported as {module}"
+        if named
+        else "written for Brain-Score (imports brainscore_vision); imported under a private name (another folder "
+        f"holds {module}, or Brain-Score itself is installed)",
+    )
+    names = imported_names(folder)
+    missing = [name for name in names if not is_provided(name)]
+    report.add(
+        "Brain-Score names",
+        not missing,
+        f"all {len(names)} imported names are provided: " + ", ".join(str(n).rsplit(".", 1)[-1] for n in names)
+        if not missing
+        else "not provided by pytest-brainscore: " + "; ".join(f"{n} ({n.file})" for n in missing),
+        'Build the model from the provided names (README "The `brainscore_vision` names we provide"), or run '
+        "this plugin with Brain-Score itself in a separate environment.",
+    )
+    inline = passes_region_layer_map(folder)
+    for identifier in report.registered.get("models", []):
+        json_map = folder / "region_layer_map" / f"{identifier}.json"
+        if json_map.is_file():
+            where = f"read from region_layer_map/{json_map.name}"
+        elif inline:
+            where = "given in the source (region_layer_map=...)"
+        else:
+            where = (
+                f"no region_layer_map/{identifier}.json and none in the source: layer selection will run when a "
+                "region is first recorded (each candidate layer is scored; the choice is cached)"
+            )
+        report.add(f"region map {identifier}", True, where)
+    needs = weight_needs(folder)
+    absent = [need for need in needs if need.present is False]
+    if needs:
+        described = "; ".join(
+            f"{need.what}: {need.source}"
+            + (f" at {need.path} ({'present' if need.present else 'absent'})" if need.path is not None else "")
+            for need in needs
+        )
+        report.add(
+            "weight files",
+            not absent,
+            f"the code fetches {len(needs)} weight source(s): {described}",
+            "Put each absent file at the path shown (nothing is downloaded automatically; "
+            "BRAINSCORE_DOWNLOAD_WEIGHTS=1 allows downloads).",
+        )
+    requirements = declared_requirements(folder)
+    if requirements:
+        files = sorted({r.declared_in for r in requirements})
+        absent_packages = sorted({r.name for r in requirements if not r.installed})
+        report.add(
+            "requirements",
+            not absent_packages,
+            f"{' and '.join(files)} found, declaring {', '.join(sorted({r.name for r in requirements}))}; "
+            "pytest-brainscore never installs them"
+            + (f"; not installed: {', '.join(absent_packages)}" if absent_packages else "; all installed"),
+            f"Install them yourself: pip install {' '.join(absent_packages)}",
+        )
 
 
 def check_plugin(path: str | os.PathLike[str], *, build: bool = True) -> PluginReport:
@@ -539,6 +623,9 @@ def check_plugin(path: str | os.PathLike[str], *, build: bool = True) -> PluginR
             "parses" if not bad else "; ".join(bad),
             "One PEP 508 requirement per line, e.g. `torchvision>=0.17`.",
         )
+
+    if is_brainscore_plugin(folder):
+        _check_brainscore_plugin(report, folder)
 
     if build:
         with _neutral_directory() as neutral:

@@ -1,6 +1,7 @@
 """Plugin discovery and the pluggy hooks for entry-point plugins."""
 
 from ._discovery import (
+    ENV_NO_BUILTIN_PLUGINS,
     ENV_PLUGINS_PATH,
     KINDS,
     PluginFailure,
@@ -14,14 +15,17 @@ from ._discovery import (
     failed_plugins_note,
     import_plugin_folder,
     iter_plugin_folders,
+    leave_out_builtin_plugins,
     missing_plugin_directory_note,
     plugin_directories,
     plugin_manager,
+    plugin_notices,
     use_host,
 )
 from ._hookspecs import hookimpl, hookspec
 
 __all__ = [
+    "ENV_NO_BUILTIN_PLUGINS",
     "ENV_PLUGINS_PATH",
     "KINDS",
     "PluginFailure",
@@ -37,8 +41,10 @@ __all__ = [
     "hookspec",
     "import_plugin_folder",
     "iter_plugin_folders",
+    "leave_out_builtin_plugins",
     "missing_plugin_directory_note",
     "plugin_directories",
     "plugin_manager",
+    "plugin_notices",
     "use_host",
 ]

@@ -40,15 +40,26 @@ from ..errors import PluginError
 from ..registry import (
     REGISTRIES,
     LookupNotes,
+    Registration,
     Registry,
     benchmark_registry,
     data_registry,
     metric_registry,
     model_registry,
 )
+from ._collisions import Conflict, ConflictingFactory, Override, merge
 from ._hookspecs import PROJECT_NAME, BrainscoreHookSpecs
+from ._layouts import (
+    BRAINSCORE_MODELS,
+    brainscore_models_dir,
+    compat_models_package,
+    is_brainscore_plugin,
+    left_out_kinds,
+)
+from ._offline import OfflineFactory
 
 __all__ = [
+    "ENV_NO_BUILTIN_PLUGINS",
     "ENV_PLUGINS_PATH",
     "KINDS",
     "PluginFailure",
@@ -62,9 +73,11 @@ __all__ = [
     "failed_plugins_note",
     "import_plugin_folder",
     "iter_plugin_folders",
+    "leave_out_builtin_plugins",
     "missing_plugin_directory_note",
     "plugin_directories",
     "plugin_manager",
+    "plugin_notices",
     "use_host",
 ]
 
@@ -75,6 +88,8 @@ KINDS: tuple[str, ...] = tuple(
     if registry.folder is not None
 )
 ENV_PLUGINS_PATH = "BRAINSCORE_PLUGINS_PATH"
+#: Set to 1 (true, yes, on) to leave the built-in example plugins out of discovery.
+ENV_NO_BUILTIN_PLUGINS = "BRAINSCORE_NO_BUILTIN_PLUGINS"
 _SYNTHETIC_ROOT = "brainscore_plugins"
 _BOTH_FRONT_ENDS = "--plugins=DIR (brainscore) or --brainscore-plugins=DIR (pytest)"
 
@@ -112,20 +127,35 @@ def _check_env_directories() -> None:
 
 
 def iter_plugin_folders(directory: Path) -> list[Path]:
-    """Plugin folders under ``directory`` in discovery order (kinds first: data, metrics, benchmarks, models)."""
+    """Plugin folders under ``directory`` in discovery order (kinds first: data, metrics, benchmarks, models).
+
+    A Brain-Score checkout (``<dir>/brainscore_vision/models/``) or its package folder gives its ``models/``
+    folders only; a folder named ``models`` that holds plugin folders gives those (Brain-Score's ``models/`` has
+    an ``__init__.py`` of its own).
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise PluginError(f"Plugin directory {directory} does not exist or is not a directory.")
+    brainscore_models = brainscore_models_dir(directory)
+    if brainscore_models is not None:
+        return _children(brainscore_models)
+    if directory.name == "models" and _children(directory):
+        return _children(directory)
     if (directory / "__init__.py").is_file() and not any((directory / kind).is_dir() for kind in KINDS):
         return [directory]
     folders: list[Path] = []
     for kind in KINDS:
         kind_dir = directory / kind
         if kind_dir.is_dir():
-            folders += sorted(p for p in kind_dir.iterdir() if (p / "__init__.py").is_file())
+            folders += _children(kind_dir)
     if not folders:
         folders = sorted(p for p in directory.iterdir() if (p / "__init__.py").is_file() and p.name not in KINDS)
     return folders
+
+
+def _children(directory: Path) -> list[Path]:
+    """The plugin folders directly inside ``directory``, sorted (not hidden ones, nor ``__pycache__``)."""
+    return sorted(p for p in directory.iterdir() if (p / "__init__.py").is_file() and not p.name.startswith((".", "_")))
 
 
 def _ensure_parent_package(name: str) -> None:
@@ -146,6 +176,8 @@ def import_plugin_folder(folder: Path) -> ModuleType:
     if root is not None and folder.is_relative_to(root.resolve()):
         relative = folder.relative_to(root.resolve())
         return importlib.import_module(".".join(("example_plugins", *relative.parts)))
+    if _default.claims_brainscore_name(folder):
+        return _import_as_brainscore(folder)
     tag = hashlib.sha1(str(folder.parent).encode()).hexdigest()[:10]
     parent = f"{_SYNTHETIC_ROOT}.d{tag}"
     _ensure_parent_package(_SYNTHETIC_ROOT)
@@ -164,6 +196,28 @@ def import_plugin_folder(folder: Path) -> ModuleType:
         del sys.modules[name]
         raise
     return module
+
+
+def _import_as_brainscore(folder: Path) -> ModuleType:
+    """Import a Brain-Score model plugin folder as ``brainscore_vision.models.<folder name>``."""
+    name = f"{BRAINSCORE_MODELS}.{folder.name}"
+    existing = sys.modules.get(name)
+    if existing is not None and Path(getattr(existing, "__file__", "") or "").parent.resolve() != folder:
+        for stale in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+            del sys.modules[stale]  # the same folder name, from a directory another host discovered
+    return importlib.import_module(name)
+
+
+_CORE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _is_core(origin: str) -> bool:
+    """Whether a registration was made by brainscore_core itself (its built-in metrics and ceilings)."""
+    return Path(origin.rsplit(":", 1)[0]).resolve().is_relative_to(_CORE_ROOT)
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _where(error: BaseException, folder: Path) -> tuple[str, int]:
@@ -205,6 +259,11 @@ class PluginHost:
         self._registered: set[str] = set()  # plugins whose brainscore_register ran (each runs once)
         self._discovered = False
         self._running = False
+        self.examples = True  #: discover the built-in example plugins (see :meth:`leave_out_builtin_plugins`)
+        self.brainscore_folders: dict[str, Path] = {}  #: Brain-Score model plugin folders by their folder name
+        self.overrides: list[Override] = []  #: user identifiers that replaced built-in example plugins' ones
+        self.conflicts: list[Conflict] = []  #: identifiers two user plugin folders registered
+        self.notices: list[str] = []  #: what discovery left out or renamed, for the pytest header
 
     def __repr__(self) -> str:
         state = "discovered" if self._discovered else "not discovered"
@@ -249,7 +308,7 @@ class PluginHost:
                 importlib.import_module("brainscore_core.metrics")  # built-in metrics and ceilings
                 root = builtin_plugin_root()
                 if root is not None:
-                    self._import_folders(root)
+                    self._import_folders(root, user=False)
             for directory in self.plugin_directories():
                 self._import_folders(directory)
             if self.entry_points:
@@ -295,14 +354,148 @@ class PluginHost:
             filename, lineno = _where(error, Path(location))
             warnings.warn_explicit(f"{what} failed to load: {failure.error}", RuntimeWarning, filename, lineno)
 
-    def _import_folders(self, directory: Path) -> None:
-        for folder in iter_plugin_folders(directory):
+    def _import_folders(self, directory: Path, *, user: bool = True) -> None:
+        folders = iter_plugin_folders(directory)
+        if not user and not self.includes_examples():
+            folders = [f for f in folders if not f.resolve().is_relative_to(directory.resolve() / "models")]
+        if user:
+            self._record_brainscore_folders(directory, folders)
+        for folder in folders:
             resolved = folder.resolve()
             if resolved in self.imported_folders:
                 continue
             self.imported_folders.add(resolved)
-            with self._isolated(f"Plugin {resolved}", str(resolved)):
-                import_plugin_folder(resolved)
+            if user:
+                self._import_user_folder(resolved)
+            else:
+                with self._isolated(f"Plugin {resolved}", str(resolved)):
+                    import_plugin_folder(resolved)
+
+    def _record_brainscore_folders(self, directory: Path, folders: list[Path]) -> None:
+        """Map each Brain-Score model plugin folder's name to it (the first directory wins), before any import,
+        so that a plugin importing a sibling plugin finds it whatever the order."""
+        kinds = left_out_kinds(directory)
+        if kinds:
+            self._notice(
+                f"{directory} is a Brain-Score layout: only its models/ are discovered; its "
+                f"{', '.join(kinds)} plugins need Brain-Score's own package and are left out"
+            )
+        brainscore_folders = [f for f in folders if "." not in f.name and is_brainscore_plugin(f.resolve())]
+        if brainscore_folders and compat_models_package() is None:
+            self._notice(
+                f"{len(brainscore_folders)} Brain-Score plugin folder(s) in {directory} import brainscore_vision, "
+                "which is Brain-Score's own package here: they register their models there, not with "
+                "pytest-brainscore; use an environment without Brain-Score to run them here"
+            )
+        for folder in brainscore_folders:
+            resolved = folder.resolve()
+            mapped = self.brainscore_folders.setdefault(folder.name, resolved)
+            if mapped != resolved:
+                self._notice(
+                    f"two Brain-Score plugin folders are named {folder.name!r}: {mapped} is imported as "
+                    f"{BRAINSCORE_MODELS}.{folder.name}, {resolved} under a private name"
+                )
+
+    def _notice(self, text: str) -> None:
+        if text not in self.notices:
+            self.notices.append(text)
+
+    def claims_brainscore_name(self, folder: Path) -> bool:
+        """Whether ``folder`` is imported as ``brainscore_vision.models.<name>``: it is a Brain-Score model plugin,
+        the name is not another folder's, and ``brainscore_vision`` is this project's compatibility package."""
+        if "." in folder.name or not is_brainscore_plugin(folder):
+            return False
+        if self.brainscore_folders.setdefault(folder.name, folder) != folder:
+            return False
+        return compat_models_package() is not None
+
+    def compat_models_path(self) -> list[Path]:
+        """The folders holding Brain-Score model plugin folders, in discovery order: the compatibility package's
+        ``brainscore_vision.models`` searches them, so a plugin's sibling imports resolve whatever the order."""
+        return list(dict.fromkeys(folder.parent for folder in self.brainscore_folders.values()))
+
+    def _import_user_folder(self, folder: Path) -> None:
+        """Import a user's plugin folder with every identifier but brainscore_core's own hidden, then merge what it
+        registered by the collision rule (:mod:`.collisions`): it replaces a built-in example plugin's identifier,
+        and an identifier another user folder registered becomes a conflict that names both."""
+        before = {kind: registry.snapshot() for kind, registry in self.registries.items()}
+        visible = {kind: {i: r for i, r in regs.items() if _is_core(r.origin)} for kind, regs in before.items()}
+        for kind, registry in self.registries.items():
+            registry.restore(visible[kind])
+        try:
+            with self._isolated(f"Plugin {folder}", str(folder)):
+                import_plugin_folder(folder)
+        finally:
+            examples = builtin_plugin_root()
+            for kind, registry in self.registries.items():
+                merged, overrides, conflicts = merge(
+                    registry.kind, before[kind], visible[kind], registry.snapshot(), examples and examples.resolve()
+                )
+                registry.restore(self._offline_factories(registry, before[kind], merged))
+                self.overrides += overrides
+                self.conflicts += conflicts
+                for conflict in conflicts:
+                    first, *others = conflict.origins
+                    warnings.warn_explicit(
+                        f"The {conflict.kind} identifier {conflict.identifier!r} is registered twice: first at "
+                        f"{first}, again at {', '.join(others)}. Neither is used: building it raises an error "
+                        "naming both folders; remove or rename one of them.",
+                        RuntimeWarning,
+                        others[-1].rsplit(":", 1)[0],
+                        int(others[-1].rsplit(":", 1)[1]) if others[-1].rsplit(":", 1)[1].isdigit() else 1,
+                    )
+
+    def _offline_factories(
+        self, registry: Registry[Any], before: dict[str, Any], merged: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``merged`` with each new model of a Brain-Score plugin folder built offline (:mod:`.offline`)."""
+        if registry.folder != "models":
+            return merged
+        for identifier, registration in list(merged.items()):
+            if before.get(identifier) is registration or isinstance(
+                registration.factory, (OfflineFactory, ConflictingFactory)
+            ):
+                continue
+            folder = Path(registration.origin.rsplit(":", 1)[0]).parent.resolve()
+            if is_brainscore_plugin(folder):
+                merged[identifier] = Registration(
+                    identifier,
+                    OfflineFactory(identifier, folder, registration.factory),
+                    registration.origin,
+                    registration.module,
+                    registration.description,
+                )
+        return merged
+
+    # --- the built-in example plugins ----------------------------------------------------------------
+    def includes_examples(self) -> bool:
+        """Whether the built-in example model plugins are discovered: not left out (:meth:`leave_out_builtin_plugins`)
+        nor ``BRAINSCORE_NO_BUILTIN_PLUGINS``."""
+        return self.examples and not _env_flag(ENV_NO_BUILTIN_PLUGINS)
+
+    def leave_out_builtin_plugins(self) -> None:
+        """Leave the built-in example *model* plugins (``example_plugins/models/``: alexnet, pixels ...) out, so a
+        directory of Brain-Score model plugins is used alone; drop what they registered if discovery ran. The
+        example benchmarks, data and metrics stay: models are scored on them."""
+        self.examples = False
+        root = builtin_plugin_root()
+        if root is None:
+            return
+        root = (root / "models").resolve()
+        for registry in self.registries.values():
+            kept = registry.snapshot()
+            registry.restore(
+                {i: r for i, r in kept.items() if not Path(r.origin.rsplit(":", 1)[0]).resolve().is_relative_to(root)}
+            )
+        self.imported_folders = {f for f in self.imported_folders if not f.is_relative_to(root)}
+
+    def plugin_notices(self) -> list[str]:
+        """What the user should know about discovery: replaced built-ins, conflicts, left-out folders."""
+        return (
+            [override.describe() for override in self.overrides]
+            + [conflict.describe() for conflict in self.conflicts]
+            + list(self.notices)
+        )
 
     def _load_entry_points(self, manager: pluggy.PluginManager) -> None:
         """Register every ``brainscore`` entry point on its own; a broken one (including a hook implementation
@@ -450,6 +643,16 @@ def failed_plugins_note() -> str:
 
 def _default_lookup_notes() -> LookupNotes:
     return _default.lookup_notes()
+
+
+def plugin_notices() -> list[str]:
+    """The default host's notices: replaced built-ins, conflicting identifiers, left-out folders."""
+    return _default.plugin_notices()
+
+
+def leave_out_builtin_plugins() -> None:
+    """Leave the built-in example plugins out of the default host (dropping them if discovery already ran)."""
+    _default.leave_out_builtin_plugins()
 
 
 for _registry in REGISTRIES.values():  # the global registries consult whichever host is the default
