@@ -93,6 +93,9 @@ class BrainscoreOptions:
     tolerance: float = DEFAULT_TOLERANCE
     update_baseline: bool = False
     report: Path | None = None
+    shard: str | None = None  #: ``K/N`` or ``auto`` (see :mod:`pytest_brainscore.sharding`)
+    durations: Path | None = None
+    skip_done: Path | None = None
 
     def describe(self) -> str:
         """One line for the pytest header."""
@@ -113,6 +116,10 @@ class BrainscoreOptions:
             )
         if self.report:
             parts.append(f"report={self.report}")
+        if self.shard:
+            parts.append(f"shard={self.shard}")
+        if self.skip_done:
+            parts.append(f"skip-done={self.skip_done}")
         return "brainscore: " + ", ".join(parts)
 
 
@@ -222,4 +229,7 @@ def resolve_options(config: pytest.Config) -> BrainscoreOptions:
         tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance,
         update_baseline=_flag(config, "update-baseline"),
         report=_path(config, "report"),
+        shard=_string(config, "shard"),
+        durations=_path(config, "durations"),
+        skip_done=_path(config, "skip-done"),
     )

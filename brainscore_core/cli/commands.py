@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
         "check-plugin": _check_plugin,
         "cache": _cache,
         "demo": _demo,
+        "merge": _merge,
     }[args.command]
     return handler(args)
 
@@ -89,3 +90,31 @@ def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     return run_demo(models=args.models, benchmarks=args.benchmarks, output=args.output, stream=sys.stdout)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pytest_brainscore.merging import MergeRefused, run_merge
+    from pytest_brainscore.options import DEFAULT_TOLERANCE
+
+    tolerance = DEFAULT_TOLERANCE if args.tolerance is None else args.tolerance
+    if tolerance < 0 or tolerance != tolerance:
+        print(f"error: --tolerance {args.tolerance} must be zero or positive.", file=sys.stderr)
+        return 2
+    try:
+        status, lines = run_merge(
+            [Path(path) for path in args.reports],
+            Path(args.output),
+            baseline=None if args.baseline is None else Path(args.baseline),
+            tolerance=tolerance,
+            update_baseline=args.update_baseline,
+        )
+    except MergeRefused as refused:
+        print("error: brainscore merge refused:", file=sys.stderr)
+        for problem in refused.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    return status
