@@ -7,9 +7,9 @@ activations are extracted once) unless there are fewer models than shards, and i
 per-pair ``seconds`` of a previous report (``--brainscore-durations=REPORT``) or else by pair counts. Ordinary
 tests (no pair) run in shard 0 only, so a matrix runs them once.
 
-``--brainscore-skip-done=REPORT`` deselects pairs that report shows as passed (or skipped as incompatible) with
-the benchmark version in force; their rows are carried into this session's report (``reused``) so that
-``brainscore merge`` still finds a row for every pair.
+``--brainscore-skip-done=REPORT`` deselects pairs that report shows as passed with the benchmark version in
+force (failed, regressed and incompatible pairs run again); their rows are carried into this session's report
+(``reused``) so that ``brainscore merge`` still finds a row for every pair.
 
 Each JSON report gets a ``shard`` section (:meth:`ShardPlugin.report_section`): the shard, the SHA-256 of the
 whole selection (before filtering) and of the assignment, this shard's pairs, host and times.
@@ -61,7 +61,7 @@ OPTIONS = (
     Option(
         "skip-done",
         "path",
-        "Skip pairs this JSON report shows as passed (or incompatible) with the same benchmark version.",
+        "Skip pairs this JSON report shows as passed with the same benchmark version (reusing their rows).",
         "REPORT",
     ),
 )
@@ -69,7 +69,7 @@ PLUGIN_NAME = "brainscore-shard"
 SECTION = "shard"  #: the key of the report's shard section
 Pair = tuple[str, str]
 _SLURM_ID, _SLURM_COUNT, _SLURM_MIN = "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN"
-_DONE_STATUSES = ("passed", "skipped")
+_DONE_STATUSES = ("passed",)
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def durations_from(payload: dict[str, Any]) -> dict[Pair, float]:
 
 
 def done_rows(payload: dict[str, Any]) -> dict[Pair, dict[str, Any]]:
-    """The rows of a report whose pair is done: passed, or skipped as incompatible (one row per pair)."""
+    """The rows of a report whose pair is done: passed in every row of the pair (one row per pair)."""
     done: dict[Pair, dict[str, Any]] = {}
     failed: set[Pair] = set()
     for row in _rows(payload):
@@ -273,8 +273,6 @@ class ShardPlugin:
 
     def _still_valid(self, pair: Pair) -> bool:
         row = self.done[pair]
-        if row.get("status") == "skipped":
-            return True
         return str(self.version_of(pair[1])) == str(row.get("benchmark_version"))
 
     def keep_generated(self, pairs: list[Pair]) -> set[Pair]:
