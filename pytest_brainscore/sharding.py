@@ -38,6 +38,7 @@ __all__ = [
     "OPTIONS",
     "PLUGIN_NAME",
     "SECTION",
+    "WORKER_OUTPUT",
     "Shard",
     "ShardPlugin",
     "assign",
@@ -67,6 +68,9 @@ OPTIONS = (
 )
 PLUGIN_NAME = "brainscore-shard"
 SECTION = "shard"  #: the key of the report's shard section
+WORKER_OUTPUT = (
+    "brainscore_shard_plan"  #: a pytest-xdist worker's plan, sent to the controller (which collects nothing)
+)
 Pair = tuple[str, str]
 _SLURM_ID, _SLURM_COUNT, _SLURM_MIN = "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN"
 _DONE_STATUSES = ("passed",)
@@ -300,7 +304,16 @@ class ShardPlugin:
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = kept
+        if hasattr(config, "workeroutput"):  # a pytest-xdist worker: the controller reports the plan
+            config.workeroutput[WORKER_OUTPUT] = self.plan
         return result
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """On the pytest-xdist controller: take the plan a worker made (every worker makes the same one)."""
+        plan = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
+        if plan is not None and self.plan is None:
+            self.plan = plan
 
     # --- reporting ----------------------------------------------------------------------------------------
     def report_section(self) -> dict[str, Any]:

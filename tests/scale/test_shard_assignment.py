@@ -1,6 +1,7 @@
 """The shard function: K/N and SLURM parsing, and an assignment that is disjoint, complete, stable and balanced."""
 
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -121,3 +122,36 @@ def test_durations_and_done_rows_from_a_report() -> None:
     }
     assert durations_from(report) == {("a", "x"): 2.5, ("b", "x"): 1.0, ("c", "x"): 1.0}
     assert set(done_rows(report)) == {("a", "x")}  # failed, incompatible and regressed pairs run again
+
+
+def test_the_durations_report_balances_the_plan(tmp_path) -> None:
+    from pathlib import Path
+
+    from pytest_brainscore.options import BrainscoreOptions
+    from pytest_brainscore.sharding import ShardPlugin
+
+    grid = [(m, "Lab.V1") for m in ("slow", "a", "b", "c")]
+    report = Path(tmp_path) / "previous.json"
+    rows = [{"model": m, "benchmark": b, "seconds": 30.0 if m == "slow" else 1.0} for m, b in grid]
+    report.write_text(json.dumps({"results": rows}))
+    plans = []
+    for index in (0, 1):
+        plugin = ShardPlugin(BrainscoreOptions(shard=f"{index}/2", durations=report), lambda benchmark: 1)
+        plugin.make_plan(grid, grid)
+        plans.append({tuple(pair) for pair in plugin.plan["pairs"]})
+    slow_shard = next(plan for plan in plans if ("slow", "Lab.V1") in plan)
+    assert slow_shard == {("slow", "Lab.V1")}  # by counts it would share its shard with another model
+    assert plans[0] | plans[1] == set(grid)
+
+
+def test_durations_without_a_shard_and_an_unreadable_report_are_usage_errors(tmp_path) -> None:
+    from pytest_brainscore.options import BrainscoreOptions
+    from pytest_brainscore.sharding import ShardPlugin, check_options
+
+    with pytest.raises(pytest.UsageError, match="balances shards: give it with --brainscore-shard=K/N"):
+        check_options(BrainscoreOptions(durations=tmp_path / "r.json"))
+    with pytest.raises(pytest.UsageError, match=r"--brainscore-durations: cannot read report .*r\.json"):
+        ShardPlugin(BrainscoreOptions(shard="0/2", durations=tmp_path / "r.json"), lambda benchmark: 1)
+    (tmp_path / "r.json").write_text("{}")
+    with pytest.raises(pytest.UsageError, match="not a pytest-brainscore report"):
+        ShardPlugin(BrainscoreOptions(shard="0/2", skip_done=tmp_path / "r.json"), lambda benchmark: 1)

@@ -285,3 +285,18 @@ def test_skip_done_runs_only_what_did_not_pass(toy: pytest.Pytester, monkeypatch
     result = toy.runpytest_subprocess(f"--brainscore-skip-done={first}")
     result.assert_outcomes(passed=4, failed=2, skipped=1)
     result.stdout.fnmatch_lines([f"Reused 0 pair(s) already done in {first}"])
+
+
+def test_a_shard_run_with_xdist_reports_the_same_plan(toy: pytest.Pytester) -> None:
+    toy.makepyfile(test_suite=SUITE)
+    _, single = _shard(toy, "1/2")
+    plan = json.loads(single.read_text())["shard"]
+    report = toy.path / "xdist.json"
+    result = toy.runpytest_subprocess("-n", "2", "--brainscore-shard=1/2", f"--brainscore-report={report}")
+    assert result.ret in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+    with_xdist = json.loads(report.read_text())["shard"]
+    for key in ("selection_sha256", "assignment_sha256", "pairs", "selection_size"):
+        assert with_xdist[key] == plan[key]
+    assert sorted(row["model"] for row in json.loads(report.read_text())["results"]) == sorted(
+        model for model, _ in plan["pairs"]
+    )
