@@ -2,6 +2,8 @@
 
 The merge refuses (:class:`MergeRefused`, exit 2) rather than gate an incomplete grid: a shard missing, shards
 of different selections or assignments, a pair of a shard without a row, a report without a ``shard`` section.
+A pair whose test failed before scoring it (the shard lists it as ``unscored``) has no row but is no gap: it fails
+the merge (exit 1), as its test failed the shard.
 A shard given twice (a rerun) keeps the report that finished last, and says so.
 """
 
@@ -62,6 +64,7 @@ class Merged:
     shards: list[ShardReport]
     records: list[ScoreRecord]
     notes: list[str] = field(default_factory=list)
+    unscored: list[dict[str, str]] = field(default_factory=list)  #: tests that failed before scoring their pair
 
 
 def _read(path: Path) -> ShardReport:
@@ -117,10 +120,14 @@ def merge_reports(paths: Sequence[Path]) -> Merged:
             "look like a green run with fewer pairs)."
         )
     records: list[ScoreRecord] = []
+    unscored: list[dict[str, str]] = []
     for index in sorted(by_index):
         report = by_index[index]
         rows = report.rows()
+        failed = [entry for entry in report.section.get("unscored") or () if isinstance(entry, dict)]
+        unscored += failed
         have = {(str(row.get("model")), str(row.get("benchmark"))) for row in rows}
+        have |= {(str(entry.get("model")), str(entry.get("benchmark"))) for entry in failed}
         absent = [
             f"{model} on {benchmark}"
             for model, benchmark in report.section.get("pairs", ())
@@ -134,7 +141,7 @@ def merge_reports(paths: Sequence[Path]) -> Merged:
         records += [_record(row) for row in rows]
     if problems:
         raise MergeRefused(problems)
-    return Merged([by_index[index] for index in sorted(by_index)], records, notes)
+    return Merged([by_index[index] for index in sorted(by_index)], records, notes, unscored)
 
 
 def run_merge(
@@ -168,7 +175,8 @@ def run_merge(
     book = RecordBook()
     book.records = merged.records
     rows = book.rows()
-    status = 1 if any(record.status in ("regression", "failed") for record, _ in rows) else 0
+    failed = any(record.status in ("regression", "failed") for record, _ in rows)
+    status = 1 if failed or merged.unscored else 0
     if plugin is not None and update_baseline and baseline is not None:
         try:
             written, kept = update_baseline_file(baseline, merged.records)
@@ -178,6 +186,10 @@ def run_merge(
             status = 1
     _write(output, merged, rows, plugin)
     lines = [*merged.notes, *book.summary_lines()]
+    lines += [
+        f"{entry['model']} on {entry['benchmark']}: FAILED before it was scored ({entry['nodeid']}; see its log)"
+        for entry in merged.unscored
+    ]
     lines += [line for line, _ in plugin.summary_lines([r for r, _ in rows])] if plugin is not None else []
     lines.append(f"Merged {len(merged.shards)} shard(s), {len(rows)} pair(s): {output}")
     return status, lines
@@ -208,6 +220,7 @@ def _write(output: Path, merged: Merged, rows: list[tuple[ScoreRecord, str]], pl
             ],
         },
         "results": [{**record.to_dict(), "status": record.status, "gate": gate} for record, gate in rows],
+        "unscored": merged.unscored,
         "baseline": None if plugin is None else plugin.report([record for record, _ in rows]),
     }
     write_text_atomically(output, json.dumps(payload, indent=2, default=str) + "\n")

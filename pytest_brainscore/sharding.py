@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 
+from .controller import REPORT_ATTRIBUTE
 from .marker import case_of
 from .options import BrainscoreOptions, Option
 from .records import ScoreRecord
@@ -258,6 +259,8 @@ class ShardPlugin:
         self.version_of = version_of  #: a benchmark's current version (builds it; only for done pairs)
         self.started = _now()
         self.plan: dict[str, Any] | None = None  #: the report section's selection part, once planned
+        self.scored: set[Pair] = set()  #: pairs with a row (on the process that reports)
+        self.failed_tests: set[str] = set()  #: node ids of failed tests (likewise)
 
     # --- planning -----------------------------------------------------------------------------------------
     def make_plan(self, units: Iterable[Pair], scored: Iterable[Pair]) -> set[Pair]:
@@ -304,9 +307,28 @@ class ShardPlugin:
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = kept
+        if self.plan is not None:  # which test scores which pair, to tell a test that failed before scoring
+            self.plan["tests"] = {
+                item.nodeid: list(unit[0]) for item in kept if (unit := units[item]) is not None and unit[1]
+            }
         if hasattr(config, "workeroutput"):  # a pytest-xdist worker: the controller reports the plan
             config.workeroutput[WORKER_OUTPUT] = self.plan
         return result
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Note the pairs that got a row and the tests that failed (on the process that reports)."""
+        self.scored.update(record.pair for record in getattr(report, REPORT_ATTRIBUTE, None) or ())
+        if report.failed:
+            self.failed_tests.add(report.nodeid)
+
+    def unscored(self) -> list[dict[str, str]]:
+        """The pairs whose test failed (an error, a failed assertion) before the pair was scored: no row."""
+        tests: dict[str, list[str]] = (self.plan or {}).get("tests", {})
+        return [
+            {"nodeid": nodeid, "model": pair[0], "benchmark": pair[1]}
+            for nodeid, pair in sorted(tests.items())
+            if nodeid in self.failed_tests and tuple(pair) not in self.scored
+        ]
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
@@ -318,11 +340,13 @@ class ShardPlugin:
     # --- reporting ----------------------------------------------------------------------------------------
     def report_section(self) -> dict[str, Any]:
         """The report's ``shard`` section."""
+        plan = self.plan or {"selection_size": 0, "selection_sha256": digest([]), "pairs": [], "reused": []}
         return {
             SECTION: {
                 "index": self.shard.index,
                 "count": self.shard.count,
-                **(self.plan or {"selection_size": 0, "selection_sha256": digest([]), "pairs": [], "reused": []}),
+                **{key: value for key, value in plan.items() if key != "tests"},
+                "unscored": self.unscored(),
                 "durations": None if self.durations_path is None else str(self.durations_path),
                 "skip_done": None if self.skip_done_path is None else str(self.skip_done_path),
                 "host": socket.gethostname(),

@@ -300,3 +300,33 @@ def test_a_shard_run_with_xdist_reports_the_same_plan(toy: pytest.Pytester) -> N
     assert sorted(row["model"] for row in json.loads(report.read_text())["results"]) == sorted(
         model for model, _ in plan["pairs"]
     )
+
+
+BROKEN = """
+import pytest
+
+@pytest.mark.brainscore(model=["toy_good", "toy_poor"], benchmark="ToyLab2024.V4-mean")
+def test_broken(brain_model):
+    raise RuntimeError("broken before scoring")
+
+@pytest.mark.brainscore(model="toy_good", benchmark="ToyLab2024.IT-mean")
+def test_fine(brainscore_result):
+    pass
+"""
+
+
+def test_a_test_that_fails_before_scoring_fails_the_merge_without_a_gap(
+    toy: pytest.Pytester, tmp_path: Path, capsys
+) -> None:
+    toy.makepyfile(test_suite=BROKEN)
+    result, report = _shard(toy, "0/1")
+    result.assert_outcomes(passed=1, failed=2)
+    unscored = json.loads(report.read_text())["shard"]["unscored"]
+    assert [(e["model"], e["nodeid"]) for e in unscored] == [
+        ("toy_good", "test_suite.py::test_broken[toy_good-ToyLab2024.V4-mean]"),
+        ("toy_poor", "test_suite.py::test_broken[toy_poor-ToyLab2024.V4-mean]"),
+    ]
+    assert main(["merge", str(report), "-o", str(tmp_path / "m.json")]) == 1
+    out = capsys.readouterr().out
+    assert "toy_poor on ToyLab2024.V4-mean: FAILED before it was scored (test_suite.py::test_broken[" in out
+    assert len(json.loads((tmp_path / "m.json").read_text())["unscored"]) == 2
