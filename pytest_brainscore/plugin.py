@@ -11,6 +11,7 @@ baseline           :mod:`~pytest_brainscore.baselines` (``BaselinePlugin``, the 
 report             :mod:`~pytest_brainscore.reporting` (``ReportPlugin``, the JSON file)
 summary, xdist     :mod:`~pytest_brainscore.controller` (``BrainscoreController``; records cross xdist as dicts)
 pytest-benchmark   :mod:`~pytest_brainscore.coexistence`
+shards             :mod:`~pytest_brainscore.sharding` (``--brainscore-shard``); ``brainscore merge``: :mod:`.merging`
 =================  ==============================================================================================
 
 Importing this module (and so every pytest run) stays light: brainscore_core, xarray and torch are imported

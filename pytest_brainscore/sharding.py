@@ -251,9 +251,8 @@ class ShardPlugin:
     def __init__(self, options: BrainscoreOptions, version_of: Callable[[str], object]) -> None:
         self.shard = parse_shard(options.shard)
         self.durations_path = options.durations
-        self.durations = (
-            durations_from(read_report(options.durations, "--brainscore-durations")) if (options.durations) else {}
-        )
+        durations = read_report(options.durations, "--brainscore-durations") if options.durations else None
+        self.durations = durations_from(durations) if durations is not None else {}
         self.skip_done_path = options.skip_done
         self.done = done_rows(read_report(options.skip_done, "--brainscore-skip-done")) if options.skip_done else {}
         self.version_of = version_of  #: a benchmark's current version (builds it; only for done pairs)
@@ -279,8 +278,13 @@ class ShardPlugin:
         return mine - set(reused)
 
     def _still_valid(self, pair: Pair) -> bool:
-        row = self.done[pair]
-        return str(self.version_of(pair[1])) == str(row.get("benchmark_version"))
+        """Whether the done row's benchmark version is the current one (a benchmark that cannot be built: no, so
+        the pair runs and its test reports the error)."""
+        try:
+            version = self.version_of(pair[1])
+        except Exception:  # noqa: BLE001 - reported by the pair's own test, which then runs
+            return False
+        return str(version) == str(self.done[pair].get("benchmark_version"))
 
     def keep_generated(self, pairs: list[Pair]) -> set[Pair]:
         """The generated pairs (``--brainscore-model/-benchmark`` alone) this session runs; the rest are never made."""

@@ -155,3 +155,26 @@ def test_durations_without_a_shard_and_an_unreadable_report_are_usage_errors(tmp
     (tmp_path / "r.json").write_text("{}")
     with pytest.raises(pytest.UsageError, match="not a pytest-brainscore report"):
         ShardPlugin(BrainscoreOptions(shard="0/2", skip_done=tmp_path / "r.json"), lambda benchmark: 1)
+
+
+def test_skip_done_reuses_only_rows_of_the_current_benchmark_version(tmp_path) -> None:
+    from pytest_brainscore.options import BrainscoreOptions
+    from pytest_brainscore.sharding import ShardPlugin
+
+    rows = [
+        {"model": "a", "benchmark": "B.v2", "benchmark_version": 2, "status": "passed"},
+        {"model": "a", "benchmark": "B.v1", "benchmark_version": 1, "status": "passed"},  # now version 2
+        {"model": "a", "benchmark": "B.broken", "benchmark_version": 1, "status": "passed"},  # cannot be built now
+    ]
+    (tmp_path / "r.json").write_text(json.dumps({"results": rows}))
+
+    def version_of(benchmark: str) -> int:
+        if benchmark == "B.broken":
+            raise RuntimeError("data file missing")
+        return 2
+
+    plugin = ShardPlugin(BrainscoreOptions(skip_done=tmp_path / "r.json"), version_of)
+    grid = [("a", "B.v2"), ("a", "B.v1"), ("a", "B.broken"), ("b", "B.v2")]
+    run = plugin.make_plan(grid, grid)
+    assert run == {("a", "B.v1"), ("a", "B.broken"), ("b", "B.v2")}
+    assert [row["benchmark"] for row in plugin.plan["reused"]] == ["B.v2"]
