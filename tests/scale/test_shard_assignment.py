@@ -178,3 +178,12 @@ def test_skip_done_reuses_only_rows_of_the_current_benchmark_version(tmp_path) -
     run = plugin.make_plan(grid, grid)
     assert run == {("a", "B.v1"), ("a", "B.broken"), ("b", "B.v2")}
     assert [row["benchmark"] for row in plugin.plan["reused"]] == ["B.v2"]
+
+
+def test_the_shard_comes_from_the_ini_file_and_ordinary_tests_run_in_shard_0(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_a():\n    pass\n")
+    pytester.makeini("[pytest]\nbrainscore_shard = 1/2\n")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(deselected=1)
+    result.stdout.fnmatch_lines(["brainscore: *shard=1/2*"])
+    pytester.runpytest("-p", "no:randomly", "--brainscore-shard=0/2").assert_outcomes(passed=1)
