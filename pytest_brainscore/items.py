@@ -8,6 +8,7 @@ plugin adds one item per (model, benchmark) pair; each scores the pair and appli
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -44,8 +45,13 @@ def uses_plugin(item: pytest.Item) -> bool:
     )
 
 
-def generated_items(session: pytest.Session, brainscore: BrainscoreSession) -> list[BrainscoreItem]:
-    """One item per selected pair (the caller checks that no collected test uses the plugin)."""
+def generated_items(
+    session: pytest.Session,
+    brainscore: BrainscoreSession,
+    keep: Callable[[list[tuple[str, str]]], set[tuple[str, str]]] | None = None,
+) -> list[BrainscoreItem]:
+    """One item per selected pair that ``keep`` (given all pairs) keeps (the caller checks that no collected
+    test uses the plugin); the other pairs' items are never made."""
     options = brainscore.options
     if not options.models or not options.benchmarks:
         given, missing = ("model", "benchmark") if options.models else ("benchmark", "model")
@@ -57,9 +63,11 @@ def generated_items(session: pytest.Session, brainscore: BrainscoreSession) -> l
     models = identifiers_for(brainscore, "model", options.models, where)
     benchmarks = identifiers_for(brainscore, "benchmark", options.benchmarks, where)
     thresholds = Thresholds(min_score=options.min_score)
+    pairs = [(model, benchmark) for model in models for benchmark in benchmarks]
+    kept = set(pairs) if keep is None else keep(pairs)
     items = []
-    for model in models:
-        for benchmark in benchmarks:
+    for model, benchmark in pairs:
+        if (model, benchmark) in kept:
             case = BrainscoreCase(model, benchmark, thresholds, gated=True)
             name = f"brainscore[{case.id}]"
             items.append(BrainscoreItem.from_parent(session, name=name, nodeid=name, case=case))

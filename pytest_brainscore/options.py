@@ -99,6 +99,9 @@ class BrainscoreOptions:
     alpha_correction: str = "none"  #: "none" or "bonferroni" (alpha / number of gated pairs)
     update_baseline: bool = False
     report: Path | None = None
+    shard: str | None = None  #: ``K/N`` or ``auto`` (see :mod:`pytest_brainscore.sharding`)
+    durations: Path | None = None
+    skip_done: Path | None = None
 
     def describe(self) -> str:
         """One line for the pytest header."""
@@ -120,6 +123,10 @@ class BrainscoreOptions:
             parts.append(f"baseline={self.baseline} (tolerance {self.tolerance:g}{alpha}{correction}{update})")
         if self.report:
             parts.append(f"report={self.report}")
+        if self.shard:
+            parts.append(f"shard={self.shard}")
+        if self.skip_done:
+            parts.append(f"skip-done={self.skip_done}")
         return "brainscore: " + ", ".join(parts)
 
 
@@ -232,4 +239,7 @@ def resolve_options(config: pytest.Config) -> BrainscoreOptions:
         alpha_correction=_string(config, "alpha-correction") or "none",
         update_baseline=_flag(config, "update-baseline"),
         report=_path(config, "report"),
+        shard=_string(config, "shard"),
+        durations=_path(config, "durations"),
+        skip_done=_path(config, "skip-done"),
     )

@@ -11,6 +11,7 @@ baseline           :mod:`~pytest_brainscore.baselines` (``BaselinePlugin``, the 
 report             :mod:`~pytest_brainscore.reporting` (``ReportPlugin``, the JSON file)
 summary, xdist     :mod:`~pytest_brainscore.controller` (``BrainscoreController``; records cross xdist as dicts)
 pytest-benchmark   :mod:`~pytest_brainscore.coexistence`
+shards             :mod:`~pytest_brainscore.sharding` (``--brainscore-shard``); ``brainscore merge``: :mod:`.merging`
 =================  ==============================================================================================
 
 Importing this module (and so every pytest run) stays light: brainscore_core, xarray and torch are imported
@@ -37,6 +38,7 @@ from . import (
     reporting,
     resources,
     session,
+    sharding,
 )
 from .controller import BrainscoreController, RecordBook
 from .fixtures import (
@@ -79,6 +81,7 @@ OPTIONS = (
     *listing.OPTIONS,
     *baselines.OPTIONS,
     *reporting.OPTIONS,
+    *sharding.OPTIONS,
 )
 
 
@@ -96,6 +99,7 @@ def resolve(config: pytest.Config) -> BrainscoreOptions:
     options = resolve_options(config)
     gate.check_options(options)
     baselines.check_options(options)
+    sharding.check_options(options)
     return options
 
 
@@ -129,15 +133,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[session_key] = brainscore
     config.add_cleanup(brainscore.close)
     _register(config, plugin_dirs.PluginDirsPlugin(brainscore.core), plugin_dirs.PluginDirsPlugin.NAME)
+    shard = None
+    if options.shard or options.skip_done:  # every process deselects the same items
+        shard = sharding.ShardPlugin(
+            options, lambda benchmark: getattr(brainscore.benchmark(benchmark), "version", None)
+        )
+        _register(config, shard, sharding.PLUGIN_NAME)
     if is_controller(config):  # an xdist worker leaves the summary, the baseline file and the report to it
-        _configure_controller(config, options, baseline is not None)
+        _configure_controller(config, options, baseline is not None, shard)
     pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
     if pytest_benchmark is not None:  # its `benchmark` fixture and ours (or a test module's), each to its tests
         for name, shield in coexistence.shield_plugins(pytest_benchmark).items():
             _register(config, shield, name)
 
 
-def _configure_controller(config: pytest.Config, options: BrainscoreOptions, uses_baseline: bool) -> None:
+def _configure_controller(
+    config: pytest.Config, options: BrainscoreOptions, uses_baseline: bool, shard: sharding.ShardPlugin | None
+) -> None:
     book = RecordBook()
     parts: list[controller.SummaryPart] = []
     baseline_plugin = None
@@ -147,8 +159,12 @@ def _configure_controller(config: pytest.Config, options: BrainscoreOptions, use
         parts.append(baseline_plugin)
     if options.report is not None:
         report_plugin = reporting.ReportPlugin(options.report, options, book, baseline_plugin)
+        if shard is not None:
+            report_plugin.sections.append(shard.report_section)
         _register(config, report_plugin, reporting.PLUGIN_NAME)
         parts.append(report_plugin)
+    if shard is not None:
+        parts.append(shard)
     _register(config, BrainscoreController(book, parts), CONTROLLER_NAME)
 
 
@@ -165,7 +181,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     brainscore = _session(config)
     if brainscore.options.selection_on_command_line and not any(uses_plugin(item) for item in items):
-        items.extend(generated_items(session, brainscore))
+        shard = config.pluginmanager.get_plugin(sharding.PLUGIN_NAME)
+        items.extend(generated_items(session, brainscore, shard.keep_generated if shard is not None else None))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

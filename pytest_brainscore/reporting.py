@@ -11,7 +11,7 @@ import importlib.metadata
 import json
 import platform
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ class ReportPlugin:
         self.options = options
         self.book = book
         self.baseline = baseline
+        self.sections: list[Callable[[], dict[str, Any]]] = []  #: other features' top-level keys (the shard)
 
     @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
@@ -87,6 +88,8 @@ class ReportPlugin:
             "results": [_result(record, gate) for record, gate in rows],
             "baseline": None if self.baseline is None else self.baseline.report(records),
         }
+        for section in self.sections:
+            payload.update(section())
         write_text_atomically(self.path, json.dumps(payload, indent=2, default=str) + "\n")
 
     def summary_lines(self, rows: list[ScoreRecord]) -> list[tuple[str, bool]]:

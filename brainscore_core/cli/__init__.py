@@ -1,4 +1,4 @@
-"""The ``brainscore`` command line: list, score, check-plugin, cache, demo, fetch."""
+"""The ``brainscore`` command line: list, score, check-plugin, cache, demo, fetch, merge."""
 
 from __future__ import annotations
 
@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--benchmarks", nargs="*", help="benchmark identifiers or glob patterns (default: all)")
     demo.add_argument("--output", default="demo_results.json", help="JSON results file (default: %(default)s)")
     _add_run_options(demo)
+
+    merge = commands.add_parser(
+        "merge", help="merge the shards' JSON reports (pytest --brainscore-shard), gate them, update the baseline"
+    )
+    merge.add_argument("reports", nargs="+", metavar="SHARD.json", help="every shard's --brainscore-report file")
+    merge.add_argument("-o", "--output", required=True, metavar="PATH", help="the merged JSON report to write")
+    merge.add_argument("--baseline", metavar="PATH", help="compare with this baseline file (as pytest does)")
+    merge.add_argument("--tolerance", type=float, default=None, metavar="DELTA", help="as --brainscore-tolerance")
+    merge.add_argument("--update-baseline", action="store_true", help="merge the scores into --baseline")
     return parser
 
 

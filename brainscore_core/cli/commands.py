@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
         "cache": _cache,
         "demo": _demo,
         "fetch": _fetch,
+        "merge": _merge,
     }[args.command]
     return handler(args)
 
@@ -105,3 +106,31 @@ def _fetch(args: argparse.Namespace) -> int:
         for name, path in fetch(identifier).items():
             print(f"{identifier}: {name} -> {path}")
     return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pytest_brainscore.merging import MergeRefused, run_merge
+    from pytest_brainscore.options import DEFAULT_TOLERANCE
+
+    tolerance = DEFAULT_TOLERANCE if args.tolerance is None else args.tolerance
+    if tolerance < 0 or tolerance != tolerance:
+        print(f"error: --tolerance {args.tolerance} must be zero or positive.", file=sys.stderr)
+        return 2
+    try:
+        status, lines = run_merge(
+            [Path(path) for path in args.reports],
+            Path(args.output),
+            baseline=None if args.baseline is None else Path(args.baseline),
+            tolerance=tolerance,
+            update_baseline=args.update_baseline,
+        )
+    except MergeRefused as refused:
+        print("error: brainscore merge refused:", file=sys.stderr)
+        for problem in refused.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    return status
