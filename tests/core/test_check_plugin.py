@@ -266,3 +266,28 @@ def test_data_error_that_is_not_about_a_file_gets_a_debugging_hint(tmp_path):
     assert name == "benchmark Toy.raise_bench data"
     assert message == "loading responses raised ZeroDivisionError: division by zero"
     assert fix.startswith("Load it yourself from another folder") and "load_benchmark('Toy.raise_bench')" in fix
+
+
+def test_remote_data_not_cached_here_is_reported_not_failed(tmp_path):
+    """A standard benchmark whose data live in Brain-Score's bucket and are not cached: check-plugin says so and
+    how to load them, instead of failing the plugin with a path hint that does not apply."""
+    from brainscore_core.cli.check_plugin import PluginReport, _check_benchmark_data
+    from brainscore_core.errors import DataUnavailableError
+
+    class RemoteBenchmark:
+        @property
+        def stimuli(self):
+            raise DataUnavailableError(
+                "hvm-public",
+                [("stimulus_hvm-public.csv", None)],
+                ["no network"],
+                data_dir=str(tmp_path),
+                brainio_dirs=[],
+            )
+
+    report = PluginReport(tmp_path)
+    _check_benchmark_data(report, "MajajHong2015public.IT-pls", RemoteBenchmark(), tmp_path, tmp_path)
+    (check,) = report.checks
+    assert check.ok, check
+    assert "Data set 'hvm-public' is not available" in check.message
+    assert "brainscore fetch MajajHong2015public.IT-pls" in check.message and "BRAINSCORE_DATA_MIRROR" in check.message
