@@ -10,6 +10,7 @@ gate               :mod:`~pytest_brainscore.gate` (``--brainscore-min-score``), 
 baseline           :mod:`~pytest_brainscore.baselines` (``BaselinePlugin``, the baseline file)
 report             :mod:`~pytest_brainscore.reporting` (``ReportPlugin``, the JSON file)
 summary, xdist     :mod:`~pytest_brainscore.controller` (``BrainscoreController``; records cross xdist as dicts)
+xdist scheduling   :mod:`~pytest_brainscore.grouping` (``--dist loadgroup``: one model's tests on one worker)
 pytest-benchmark   :mod:`~pytest_brainscore.coexistence`
 =================  ==============================================================================================
 
@@ -24,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from . import baselines, coexistence, controller, gate, listing, marker, reporting, resources, session
+from . import baselines, coexistence, controller, gate, grouping, listing, marker, reporting, resources, session
 from .controller import BrainscoreController, RecordBook
 from .fixtures import (
     benchmark,
@@ -128,6 +129,8 @@ def _configure_controller(config: pytest.Config, options: BrainscoreOptions, use
         _register(config, report_plugin, reporting.PLUGIN_NAME)
         parts.append(report_plugin)
     _register(config, BrainscoreController(book, parts), CONTROLLER_NAME)
+    if config.pluginmanager.hasplugin("xdist"):  # --dist loadgroup: one model's tests on one worker
+        _register(config, grouping.GroupingPlugin(lambda: _session(config).registry("model")), grouping.PLUGIN_NAME)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
