@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pytest
 
+from pytest_brainscore._threads import THREAD_VARIABLES, thread_share
 from pytest_brainscore.grouping import group_of
 
 MODELS = ["resnet18", "resnet18_untrained", "toy-model"]
@@ -47,7 +48,8 @@ import os
 
 def pytest_runtest_setup(item):
     with open(os.environ["WORKER_LOG"], "a") as log:
-        log.write(f"{item.nodeid} {os.environ.get('PYTEST_XDIST_WORKER', 'none')}\\n")
+        threads = os.environ.get("OMP_NUM_THREADS", "unset")
+        log.write(f"{item.nodeid} {os.environ.get('PYTEST_XDIST_WORKER', 'none')} {threads}\\n")
 """
 
 SUITE = """
@@ -64,11 +66,12 @@ def test_unrelated(i):
 
 
 def _workers(log_file) -> dict[str, set[str]]:
-    """nodeid -> the workers it ran on (from the recorder conftest's log)."""
+    """nodeid -> the workers it ran on (from the recorder conftest's log); each worker had its share of threads."""
     ran: dict[str, set[str]] = defaultdict(set)
     for line in log_file.read_text().splitlines():
-        nodeid, worker = line.rsplit(" ", 1)
+        nodeid, worker, threads = line.rsplit(" ", 2)
         ran[nodeid].add(worker)
+        assert threads == str(thread_share(2)), line  # pytest_brainscore._threads on each worker
     return ran
 
 
@@ -85,6 +88,8 @@ def _by_model(ran: dict[str, set[str]]) -> dict[str, set[str]]:
 def test_loadgroup_runs_each_models_tests_on_one_worker(toy: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     log_file = toy.path / "workers.log"
     monkeypatch.setenv("WORKER_LOG", str(log_file))
+    for name in THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     toy.makeconftest(RECORDER)
     toy.makepyfile(test_suite=SUITE)
     result = toy.runpytest_subprocess("-n", "2", "--dist", "loadgroup", "-p", "no:randomly")
