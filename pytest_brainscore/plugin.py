@@ -123,7 +123,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if is_controller(config):  # an xdist worker leaves the summary, the baseline file and the report to it
         _configure_controller(config, options, baseline is not None)
     else:  # each xdist worker gets its share of the cores for torch and BLAS threads
-        _threads.limit_threads(int(config.workerinput["workercount"]))  # type: ignore[attr-defined]
+        workers = config.workerinput.get("workercount")  # type: ignore[attr-defined]
+        if workers:
+            _threads.limit_threads(int(workers))
     pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
     if pytest_benchmark is not None:  # its `benchmark` fixture and ours (or a test module's), each to its tests
         for name, shield in coexistence.shield_plugins(pytest_benchmark).items():
