@@ -5,7 +5,8 @@ A model is then built, and its stimuli extracted, once per worker instead of onc
 (pytest-xdist#1386): its groups silently fall apart. This scheduler groups from the node id alone (the
 controller sees nothing else), by these rules, first match wins:
 
-1. a node id ending in xdist's ``@group`` suffix (for when xdist's mechanism works): that group;
+1. a node id ending in xdist's ``@group`` suffix (for when xdist's mechanism works): that group, except for the
+   per-pair groups of the brainscore marker, which are grouped by model (rule 2);
 2. a test parametrized with a brainscore pair (``...[<model>-<benchmark>]``) or a generated item
    (``brainscore[<model>-<benchmark>]``): its model (the longest registered model identifier that prefixes it);
 3. a model plugin's own ``models/<name>/test.py``: its file (its tests share the plugin's model);
@@ -27,13 +28,18 @@ __all__ = ["GroupingPlugin", "group_of"]
 PLUGIN_NAME = "brainscore-grouping"
 _PARAMETERS = re.compile(r"\[(?P<id>[^\[\]]*)\]$")
 _MODEL_PLUGIN_TEST = re.compile(r"(^|/)models/[^/]+/test\.py$")
+_XDIST_GROUP = re.compile(r"@(?P<group>[^\[\]@]+)$")  #: the suffix xdist's loadgroup appends (when it can)
+_PAIR_GROUP = "brainscore:"  #: prefix of the xdist_group that pytest_brainscore.marker gives each pair
 
 
 def group_of(nodeid: str, models: Iterable[str]) -> str:
     """The scheduling group of ``nodeid`` (see the module's rules); ``models`` are the registered identifiers."""
+    suffix = _XDIST_GROUP.search(nodeid) if "::" in nodeid else None
+    if suffix:
+        nodeid = nodeid[: suffix.start()]
+        if not suffix.group("group").startswith(_PAIR_GROUP):  # our marker's per-pair groups: by model instead
+            return "xdist_group:" + suffix.group("group")
     path, _, rest = nodeid.partition("::")
-    if "@" in rest:
-        return "xdist_group:" + rest.rsplit("@", 1)[1]
     found = _PARAMETERS.search(nodeid)
     if found:
         parameters = found.group("id")

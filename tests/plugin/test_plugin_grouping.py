@@ -25,6 +25,8 @@ MODELS = ["resnet18", "resnet18_untrained", "toy-model"]
         ),
         ("models/pixels/test.py::test_shape", "file:models/pixels/test.py"),
         ("tests/test_a.py::test_y@heavy", "xdist_group:heavy"),
+        ("tests/test_a.py::test_x[resnet18-Lab.V4]@brainscore:resnet18-Lab.V4", "model:resnet18"),
+        ("tests/test_a.py::test_x[a@b]", "tests/test_a.py::test_x[a@b]"),  # an '@' inside parameters is no group
         ("tests/test_a.py::test_x[other-Lab.V4]", "tests/test_a.py::test_x[other-Lab.V4]"),  # no model: alone
         ("tests/models/test.py::test_z", "tests/models/test.py::test_z"),  # not models/<name>/test.py: alone
     ],
