@@ -10,6 +10,7 @@ gate               :mod:`~pytest_brainscore.gate` (``--brainscore-min-score``), 
 baseline           :mod:`~pytest_brainscore.baselines` (``BaselinePlugin``, the baseline file)
 report             :mod:`~pytest_brainscore.reporting` (``ReportPlugin``, the JSON file)
 summary, xdist     :mod:`~pytest_brainscore.controller` (``BrainscoreController``; records cross xdist as dicts)
+xdist scheduling   :mod:`~pytest_brainscore.grouping` (``--dist loadgroup``: one model's tests on one worker)
 pytest-benchmark   :mod:`~pytest_brainscore.coexistence`
 shards             :mod:`~pytest_brainscore.sharding` (``--brainscore-shard``); ``brainscore merge``: :mod:`.merging`
 =================  ==============================================================================================
@@ -26,12 +27,14 @@ from typing import Any
 import pytest
 
 from . import (
+    _threads,
     baselines,
     brainscore_markers,
     coexistence,
     compat,
     controller,
     gate,
+    grouping,
     listing,
     marker,
     plugin_dirs,
@@ -141,6 +144,10 @@ def pytest_configure(config: pytest.Config) -> None:
         _register(config, shard, sharding.PLUGIN_NAME)
     if is_controller(config):  # an xdist worker leaves the summary, the baseline file and the report to it
         _configure_controller(config, options, baseline is not None, shard)
+    else:  # each xdist worker gets its share of the cores for torch and BLAS threads
+        workers = config.workerinput.get("workercount")  # type: ignore[attr-defined]
+        if workers:
+            _threads.limit_threads(int(workers))
     pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
     if pytest_benchmark is not None:  # its `benchmark` fixture and ours (or a test module's), each to its tests
         for name, shield in coexistence.shield_plugins(pytest_benchmark).items():
@@ -166,6 +173,8 @@ def _configure_controller(
     if shard is not None:
         parts.append(shard)
     _register(config, BrainscoreController(book, parts), CONTROLLER_NAME)
+    if config.pluginmanager.hasplugin("xdist"):  # --dist loadgroup: one model's tests on one worker
+        _register(config, grouping.GroupingPlugin(lambda: _session(config).registry("model")), grouping.PLUGIN_NAME)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

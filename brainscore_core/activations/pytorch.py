@@ -29,6 +29,7 @@ from ._fingerprint import (
     probe_images,
     structure_fingerprint,
 )
+from ._input import InputLayout
 from ._neuroids import LayerLayout
 from ._preprocessing import FilePreprocessing, Preprocessing
 
@@ -140,6 +141,7 @@ class PytorchWrapper:
         self._probe_digests: dict[str, str] = {}
         self._deterministic = True
         self._volatile: set[tuple[str, str]] = set()  # module attributes that forward itself changes
+        self._input = InputLayout()  # channels-last batches on CPU (faster convolutions)
 
     def __repr__(self) -> str:
         return f"PytorchWrapper({self.identifier!r}, {type(self.model).__name__}, {self.preprocessing})"
@@ -214,7 +216,7 @@ class PytorchWrapper:
         images = probe_images(self.preprocessing.image_size)
         pixels = self.preprocessing(images, None, None)
         with self._scoring_state() as device, self._hooks(layers, captured), torch.inference_mode():
-            output = self._run(torch.from_numpy(pixels).to(device))
+            output = self._input.forward(self._run, pixels, device)
             self.probe_passes += 1
             if LOGITS in layers and LOGITS not in is_module:
                 captured[LOGITS] = _first_tensor(output, LOGITS)
@@ -427,7 +429,7 @@ class PytorchWrapper:
                 batch_ids = ids[start : start + self.batch_size]
                 images = [stimuli.load_image(stimulus_id) for stimulus_id in batch_ids]
                 pixels = self.preprocessing(images, stimuli.visual_degrees, degrees)
-                output = self._run(torch.from_numpy(pixels).to(device))
+                output = self._input.forward(self._run, pixels, device)
                 if LOGITS in layers and LOGITS not in is_module:
                     captured[LOGITS] = _first_tensor(output, LOGITS)
                 if start == 0:
