@@ -9,6 +9,7 @@ scoring, fixtures  :mod:`~pytest_brainscore.session` (plugins, cache, device), :
 gate               :mod:`~pytest_brainscore.gate` (``--brainscore-min-score``), :mod:`.records`
 baseline           :mod:`~pytest_brainscore.baselines` (``BaselinePlugin``, the baseline file)
 report             :mod:`~pytest_brainscore.reporting` (``ReportPlugin``, the JSON file)
+views              :mod:`~pytest_brainscore.views` (``ViewsPlugin``: HTML report, Markdown summary, job summary)
 summary, xdist     :mod:`~pytest_brainscore.controller` (``BrainscoreController``; records cross xdist as dicts)
 pytest-benchmark   :mod:`~pytest_brainscore.coexistence`
 =================  ==============================================================================================
@@ -24,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from . import baselines, coexistence, controller, gate, listing, marker, reporting, resources, session
+from . import baselines, coexistence, controller, gate, listing, marker, reporting, resources, session, views
 from .controller import BrainscoreController, RecordBook
 from .fixtures import (
     benchmark,
@@ -62,6 +63,7 @@ OPTIONS = (
     *listing.OPTIONS,
     *baselines.OPTIONS,
     *reporting.OPTIONS,
+    *views.OPTIONS,
 )
 
 
@@ -127,6 +129,10 @@ def _configure_controller(config: pytest.Config, options: BrainscoreOptions, use
         report_plugin = reporting.ReportPlugin(options.report, options, book, baseline_plugin)
         _register(config, report_plugin, reporting.PLUGIN_NAME)
         parts.append(report_plugin)
+    views_plugin = views.configure(config, options, book, baseline_plugin)
+    if views_plugin is not None:
+        _register(config, views_plugin, views.PLUGIN_NAME)
+        parts.append(views_plugin)
     _register(config, BrainscoreController(book, parts), CONTROLLER_NAME)
 
 

@@ -1,4 +1,4 @@
-"""The ``brainscore`` command line: list, score, check-plugin, cache, demo."""
+"""The ``brainscore`` command line: list, score, check-plugin, cache, demo, report."""
 
 from __future__ import annotations
 
@@ -58,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--benchmarks", nargs="*", help="benchmark identifiers or glob patterns (default: all)")
     demo.add_argument("--output", default="demo_results.json", help="JSON results file (default: %(default)s)")
     _add_run_options(demo)
+
+    report = commands.add_parser("report", help="render a --brainscore-report JSON file as HTML (or Markdown)")
+    report.add_argument("results", metavar="RESULTS.json", help="the JSON written by pytest --brainscore-report")
+    report.add_argument("-o", "--output", required=True, metavar="PATH", help="the HTML (or .md) file to write")
+    report.add_argument("--compare", metavar="OLD.json", help="an older report: its scores fill the baseline columns")
+    report.add_argument(
+        "--format", choices=("html", "markdown"), help="output format (default: markdown for .md, otherwise html)"
+    )
     return parser
 
 

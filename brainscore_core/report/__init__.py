@@ -6,6 +6,7 @@ from __future__ import annotations
 from .data import ReportError, ReportRow, SessionReport, compare_reports, load_report, parse_report
 from .html import render_html
 from .markdown import render_markdown
+from .output import write_view
 
 __all__ = [
     "ReportError",
@@ -16,4 +17,5 @@ __all__ = [
     "parse_report",
     "render_html",
     "render_markdown",
+    "write_view",
 ]

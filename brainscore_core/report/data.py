@@ -79,6 +79,13 @@ class SessionReport:
     def improvements(self) -> int:
         return sum(row.baseline_status == "improvement" for row in self.rows)
 
+    def counts(self) -> str:
+        """``6 pairs: 1 regressed, 0 failed, 3 passed (1 improved), 2 skipped``."""
+        return (
+            f"{len(self.rows)} pair{'' if len(self.rows) == 1 else 's'}: {self.count('regression')} regressed, {self.count('failed')} failed, "
+            f"{self.count('passed')} passed ({self.improvements} improved), {self.count('skipped')} skipped"
+        )
+
     def gate_outcome(self) -> str:
         """``pass`` or what failed, e.g. ``FAIL: 1 regression, 2 failed``."""
         problems = []
@@ -103,7 +110,8 @@ def _row(entry: dict[str, Any], source: str, index: int) -> ReportRow:
         raise ReportError(
             f"{source}: results[{index}] has no model or benchmark; is this a --brainscore-report file?"
         ) from None
-    baseline = entry.get("baseline") if isinstance(entry.get("baseline"), dict) else {}
+    found = entry.get("baseline")
+    baseline: dict[str, Any] = found if isinstance(found, dict) else {}
     status = str(entry.get("status") or ("skipped" if entry.get("skipped") else "passed"))
     return ReportRow(
         model=model,

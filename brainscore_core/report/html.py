@@ -114,7 +114,6 @@ def _table(report: SessionReport) -> str:
 
 def _header(report: SessionReport) -> str:
     outcome = report.gate_outcome()
-    improvements = report.improvements
     versions = ", ".join(f"{name} {value}" for name, value in report.versions.items() if value is not None)
     items = [
         ("created", report.created or "-"),
@@ -122,11 +121,7 @@ def _header(report: SessionReport) -> str:
         ("versions", versions or "-"),
         ("models", ", ".join(report.models) or "-"),
         ("benchmarks", ", ".join(report.benchmarks) or "-"),
-        (
-            "pairs",
-            f"{len(report.rows)}: {report.count('regression')} regressed, {report.count('failed')} failed, "
-            f"{report.count('passed')} passed ({improvements} improved), {report.count('skipped')} skipped",
-        ),
+        ("pairs", report.counts()),
     ]
     if report.baseline_path:
         items.append(("baseline", report.baseline_path))

@@ -39,8 +39,7 @@ def render_markdown(report: SessionReport) -> str:
     lines = [
         f"## Brain-Score: {'pass' if outcome == 'pass' else outcome}",
         "",
-        f"{len(report.rows)} pairs: {report.count('regression')} regressed, {report.count('failed')} failed, "
-        f"{report.count('passed')} passed ({report.improvements} improved), {report.count('skipped')} skipped.",
+        report.counts() + ".",
         "",
     ]
     scored = [row for row in report.rows if row.skipped is None]

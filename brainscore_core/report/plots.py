@@ -70,7 +70,7 @@ def benchmark_bars(benchmark: str, rows: Sequence[ReportRow]) -> str:
     colours = [PALETTE[i % len(PALETTE)] for i in positions]
     ax.bar(
         positions,
-        [row.score for row in scored],
+        [row.score or 0.0 for row in scored],
         yerr=[row.error or 0.0 for row in scored],
         color=colours,
         capsize=4,
