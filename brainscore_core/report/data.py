@@ -81,8 +81,9 @@ class SessionReport:
 
     def counts(self) -> str:
         """``6 pairs: 1 regressed, 0 failed, 3 passed (1 improved), 2 skipped``."""
+        pairs = f"{len(self.rows)} pair{'' if len(self.rows) == 1 else 's'}"
         return (
-            f"{len(self.rows)} pair{'' if len(self.rows) == 1 else 's'}: {self.count('regression')} regressed, {self.count('failed')} failed, "
+            f"{pairs}: {self.count('regression')} regressed, {self.count('failed')} failed, "
             f"{self.count('passed')} passed ({self.improvements} improved), {self.count('skipped')} skipped"
         )
 

@@ -9,9 +9,10 @@ __all__ = ["render_markdown"]
 
 
 def _text(value: str) -> str:
-    """Markdown- and HTML-safe table cell text: pipes, backticks, markup characters and newlines escaped."""
-    out = " ".join(value.split())
-    for char in ("\\", "|", "`", "*", "_", "[", "]", "<", ">", "#"):
+    """Markdown- and HTML-safe text on one line: Markdown's markup characters backslash-escaped, ``&<>`` as HTML
+    entities (which GitHub's and Python-Markdown's renderers both read back as the characters)."""
+    out = " ".join(value.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char in ("\\", "|", "`", "*", "_", "[", "]", "#"):
         out = out.replace(char, "\\" + char)
     return out
 
@@ -58,7 +59,7 @@ def render_markdown(report: SessionReport) -> str:
         lines.append("")
     skipped = [row for row in report.rows if row.skipped is not None]
     if skipped:
-        lines.append(f"Skipped ({len(skipped)}):")
+        lines += [f"Skipped ({len(skipped)}):", ""]
         lines += [f"- {_text(row.model)} on {_text(row.benchmark)}: {_text(row.skipped or '')}" for row in skipped]
         lines.append("")
     return "\n".join(lines)
