@@ -32,6 +32,7 @@ PACKAGES = [
     "brainscore_core.comparison",
     "brainscore_core.metrics",
     "brainscore_core.plugins",
+    "brainscore_core.report",
     "pytest_brainscore",
 ]
 
