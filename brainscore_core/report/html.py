@@ -97,7 +97,11 @@ def _row_html(row: ReportRow, rank: int) -> str:
         _cell(_number(row.delta, signed=True), sort="" if row.delta is None else row.delta, numeric=True),
         _cell(thresholds),
         _cell(gate),
-        _cell(_number(row.seconds).rstrip("0").rstrip(".") if row.seconds is not None else "-", numeric=True),
+        _cell(
+            "-" if row.seconds is None else f"{row.seconds:.2f}",
+            sort="" if row.seconds is None else row.seconds,
+            numeric=True,
+        ),
         _cell(row.cache),
     ]
     classes = [row.status]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "STATUS_COLOURS", "benchmark_bars", "report_plots", "score_vs_baseline"]
+__all__ = ["PALETTE", "STATUS_COLOURS", "benchmark_bars", "model_colours", "report_plots", "score_vs_baseline"]
 
 #: Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -60,19 +60,25 @@ def _svg(figure: Figure) -> str:
     return text.strip()
 
 
-def benchmark_bars(benchmark: str, rows: Sequence[ReportRow]) -> str:
-    """One benchmark: each model's ceiled score as a bar with its error bar, the noise ceiling (1.0 on the
-    ceiled scale) as a dashed line labelled with the raw ceiling. Skipped and unscored pairs are left out."""
-    scored = [row for row in rows if row.score is not None]
+def model_colours(models: Sequence[str]) -> dict[str, str]:
+    """One palette colour per model, in the order given (the same model has the same colour in every plot)."""
+    return {model: PALETTE[i % len(PALETTE)] for i, model in enumerate(models)}
+
+
+def benchmark_bars(benchmark: str, rows: Sequence[ReportRow], colours: dict[str, str] | None = None) -> str:
+    """One benchmark: each model's ceiled score as a bar with its error bar (models in name order), the noise
+    ceiling (1.0 on the ceiled scale) as a dashed line labelled with the raw ceiling. Skipped and unscored pairs
+    are left out."""
+    scored = sorted((row for row in rows if row.score is not None), key=lambda row: row.model)
+    colours = colours or model_colours([row.model for row in scored])
     figure = _figure(max(3.2, 0.9 * len(scored) + 1.8), 3.0)
     ax = figure.add_subplot()
     positions = list(range(len(scored)))
-    colours = [PALETTE[i % len(PALETTE)] for i in positions]
     ax.bar(
         positions,
         [row.score or 0.0 for row in scored],
         yerr=[row.error or 0.0 for row in scored],
-        color=colours,
+        color=[colours.get(row.model, PALETTE[0]) for row in scored],
         capsize=4,
         ecolor="#000000",
     )
@@ -86,7 +92,7 @@ def benchmark_bars(benchmark: str, rows: Sequence[ReportRow]) -> str:
     title = ax.set_title(benchmark, fontsize=10)
     title.set_parse_math(False)
     top = max([1.0, *((row.score or 0.0) + (row.error or 0.0) for row in scored)])
-    ax.set_ylim(min(0.0, *((row.score or 0.0) - (row.error or 0.0) for row in scored)), top * 1.1)
+    ax.set_ylim(min(0.0, *((row.score or 0.0) - (row.error or 0.0) for row in scored)), top * 1.25)  # legend room
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     return _svg(figure)
 
@@ -94,6 +100,8 @@ def benchmark_bars(benchmark: str, rows: Sequence[ReportRow]) -> str:
 def score_vs_baseline(rows: Sequence[ReportRow], reference: str = "baseline") -> str:
     """A dumbbell chart: per pair, the baseline score (hollow) and this session's (filled), joined by a line
     coloured by the comparison's status; error bars on this session's score."""
+    from matplotlib.lines import Line2D
+
     pairs = [row for row in rows if row.score is not None and row.baseline_score is not None]
     figure = _figure(6.4, max(1.8, 0.45 * len(pairs) + 1.2))
     ax = figure.add_subplot()
@@ -108,16 +116,20 @@ def score_vs_baseline(rows: Sequence[ReportRow], reference: str = "baseline") ->
     ax.invert_yaxis()
     ax.set_xlabel(f"ceiled score (hollow: {reference}, filled: this session)")
     ax.set_ylabel("pair")
+    shown = list(dict.fromkeys(row.baseline_status or "" for row in pairs))
+    handles = [Line2D([], [], color=STATUS_COLOURS.get(status, "#0072B2"), linewidth=2) for status in shown]
+    ax.legend(handles, shown, loc="best", fontsize=8, frameon=False)
     return _svg(figure)
 
 
 def report_plots(report: SessionReport) -> list[tuple[str, str]]:
     """(caption, svg) for every plot the report's data supports."""
     plots = []
+    colours = model_colours(report.models)
     for benchmark in report.benchmarks:
         rows = [row for row in report.rows if row.benchmark == benchmark and row.score is not None]
         if rows:
-            plots.append((f"{benchmark}: ceiled scores with error bars", benchmark_bars(benchmark, rows)))
+            plots.append((f"{benchmark}: ceiled scores with error bars", benchmark_bars(benchmark, rows, colours)))
     if any(row.baseline_score is not None and row.score is not None for row in report.rows):
         reference = "older report" if report.compared_with else "baseline"
         plots.append((f"Score vs {reference}", score_vs_baseline(report.rows, reference)))
