@@ -58,8 +58,8 @@ document.querySelectorAll("table.sortable").forEach(function(table){
     rows.sort(function(a,b){
       var x=a.cells[column].getAttribute("data-sort"),y=b.cells[column].getAttribute("data-sort");
       var nx=parseFloat(x),ny=parseFloat(y),order;
-      if(!isNaN(nx)&&!isNaN(ny)){order=nx-ny;}else if(isNaN(nx)!==isNaN(ny)){order=isNaN(nx)?1:-1;}
-      else{order=x<y?-1:x>y?1:0;}
+      if((x==="")!==(y==="")){return x===""?1:-1;}
+      if(!isNaN(nx)&&!isNaN(ny)){order=nx-ny;}else{order=x<y?-1:x>y?1:0;}
       return ascending?order:-order;});
     rows.forEach(function(r){body.appendChild(r);});});});
 });
@@ -172,7 +172,8 @@ def render_html(report: SessionReport, plots: bool = True) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"{_header(report)}\n<h2>Results</h2>\n"
-        "<p>Click a column to sort. Regressions come first, in red; improvements are marked.</p>\n"
+        "<p>Click a column to sort (empty cells stay last). Regressions come first, in red; "
+        "improvements are marked.</p>\n"
         f"{_table(report)}\n{_skipped(report)}\n{_plots(report, plots)}\n"
         f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
     )
