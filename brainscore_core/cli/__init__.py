@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--models", nargs="*", help="model identifiers or glob patterns (default: all)")
     demo.add_argument("--benchmarks", nargs="*", help="benchmark identifiers or glob patterns (default: all)")
     demo.add_argument("--output", default="demo_results.json", help="JSON results file (default: %(default)s)")
+    demo.add_argument(
+        "--html", help="HTML report of the results (default: demo_report.html beside --output; '' for none)"
+    )
     _add_run_options(demo)
 
     report = commands.add_parser("report", help="render a --brainscore-report JSON file as HTML (or Markdown)")

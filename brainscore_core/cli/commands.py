@@ -87,9 +87,16 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .demo import run_demo
 
-    return run_demo(models=args.models, benchmarks=args.benchmarks, output=args.output, stream=sys.stdout)
+    html = args.html
+    if html is None and args.output:
+        html = str(Path(args.output).with_name("demo_report.html"))
+    return run_demo(
+        models=args.models, benchmarks=args.benchmarks, output=args.output, html=html or None, stream=sys.stdout
+    )
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -104,6 +104,25 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _status(entry: dict[str, Any]) -> tuple[str, str | None, str]:
+    """(status, skip reason, gate text) of a pytest report row, or of a ``brainscore demo`` row (whose status is
+    ``ok``, ``skipped: reason``, ``error: ...`` or ``unavailable: reason``)."""
+    status = entry.get("status")
+    skipped = None if entry.get("skipped") is None else str(entry["skipped"])
+    gate = str(entry.get("gate", "-"))
+    if isinstance(status, str) and status in _STATUS_ORDER:
+        return status, skipped, gate
+    text = str(status or "")
+    if text == "ok" or (not text and skipped is None):
+        return "passed", None, gate
+    kind, _, reason = text.partition(": ")
+    if kind == "error":
+        return "failed", None, text
+    if kind == "unavailable":
+        return "skipped", f"model unavailable: {reason}", gate
+    return "skipped", reason or skipped or text, gate
+
+
 def _row(entry: dict[str, Any], source: str, index: int) -> ReportRow:
     try:
         model, benchmark = str(entry["model"]), str(entry["benchmark"])
@@ -113,7 +132,7 @@ def _row(entry: dict[str, Any], source: str, index: int) -> ReportRow:
         ) from None
     found = entry.get("baseline")
     baseline: dict[str, Any] = found if isinstance(found, dict) else {}
-    status = str(entry.get("status") or ("skipped" if entry.get("skipped") else "passed"))
+    status, skipped, gate = _status(entry)
     return ReportRow(
         model=model,
         benchmark=benchmark,
@@ -125,8 +144,8 @@ def _row(entry: dict[str, Any], source: str, index: int) -> ReportRow:
         error=_number(entry.get("error")),
         seconds=_number(entry.get("seconds")),
         cache=str(entry.get("cache", "-")),
-        gate=str(entry.get("gate", "-")),
-        skipped=None if entry.get("skipped") is None else str(entry["skipped"]),
+        gate=gate,
+        skipped=skipped,
         thresholds={str(k): float(v) for k, v in (entry.get("thresholds") or {}).items() if _number(v) is not None},
         baseline_status=None if not baseline else str(baseline.get("status")),
         baseline_score=_number(baseline.get("baseline_score")),

@@ -92,3 +92,22 @@ def test_a_baseline_file_is_not_a_report(tmp_path: Path) -> None:
 def test_a_result_without_model_names_its_index() -> None:
     with pytest.raises(ReportError, match=r"r\.json: results\[1\] has no model or benchmark"):
         parse_report({"results": [{"model": "a", "benchmark": "b"}, {"score": 1}]}, "r.json")
+
+
+def test_brainscore_demo_rows_are_read_too() -> None:
+    payload = {
+        "results": [
+            {"model": "m", "benchmark": "ok", "status": "ok", "score": 0.5, "error": 0.01, "seconds": 1.0},
+            {"model": "m", "benchmark": "skip", "status": "skipped: Model 'm' cannot name images"},
+            {"model": "m", "benchmark": "bad", "status": "error: ValueError: boom"},
+            {"model": "n", "benchmark": "*", "status": "unavailable: weights missing at /x"},
+        ],
+        "seconds": 3.0,
+    }
+    report = parse_report(payload, "demo_results.json")
+    rows = {(row.model, row.benchmark): row for row in report.rows}
+    assert rows[("m", "ok")].status == "passed" and rows[("m", "ok")].score == 0.5
+    assert rows[("m", "skip")].status == "skipped" and rows[("m", "skip")].skipped == "Model 'm' cannot name images"
+    assert rows[("m", "bad")].status == "failed" and rows[("m", "bad")].gate == "error: ValueError: boom"
+    assert rows[("n", "*")].skipped == "model unavailable: weights missing at /x"
+    assert report.gate_outcome() == "FAIL: 1 failed"
