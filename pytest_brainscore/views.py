@@ -81,28 +81,30 @@ class ViewsPlugin:
             return data
 
     def write(self) -> None:
-        """Render and write every requested view; a failure becomes a red summary line naming the file."""
-        if not self.book:
-            return
+        """Render and write every requested view; a failure becomes a red summary line naming the file.
+
+        ``--brainscore-html``/``-markdown`` are written even for a session that scored no pair (a report of 0
+        pairs, so a CI step that uploads it finds it); the job summary only gets a section when pairs were scored.
+        """
         from brainscore_core.report import parse_report, render_html, render_markdown, write_view
 
         source = str(self.options.report) if self.options.report is not None else "this session"
         report = parse_report(self.payload(), source)
         if self.html is not None:
             self._attempt("HTML report", self.html, lambda: write_view(self.html or Path(), render_html(report)))
-        markdown = render_markdown(report) if self.markdown is not None or self.step_summary is not None else ""
         if self.markdown is not None:
-            self._attempt("Markdown summary", self.markdown, lambda: write_view(self.markdown or Path(), markdown))
-        if self.step_summary is not None:
-            self._attempt("Job summary", self.step_summary, lambda: _append(self.step_summary or Path(), markdown))
+            markdown = self.markdown
+            self._attempt("Markdown summary", markdown, lambda: write_view(markdown, render_markdown(report)))
+        if self.step_summary is not None and self.book:
+            summary = self.step_summary
+            self._attempt("Job summary", summary, lambda: _append(summary, render_markdown(report)))
 
     def _attempt(self, what: str, path: Path, action: Callable[[], object]) -> None:
-        from brainscore_core.report import ReportError
-
         try:
             action()
-        except (ReportError, OSError) as error:
-            self.lines.append((f"{what} NOT written: {error}", True))
+        except Exception as error:  # noqa: BLE001 - a view must never turn the session's results into a crash
+            reason = str(error) if isinstance(error, OSError) or path.name in str(error) else f"{path}: {error!r}"
+            self.lines.append((f"{what} NOT written: {reason}", True))
         else:
             verb = "appended to" if what == "Job summary" else "written:"
             self.lines.append((f"{what} {verb} {path}", False))

@@ -108,3 +108,40 @@ def test_without_the_options_nothing_is_written(toy: pytest.Pytester) -> None:
     result = toy.runpytest_subprocess("-k", "toy_good")
     result.assert_outcomes(passed=2)
     assert "report written" not in result.stdout.str() and "summary" not in result.stdout.str().lower()
+
+
+def test_a_session_without_pairs_still_writes_the_requested_files_but_no_job_summary(
+    toy: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = toy.path / "step_summary.md"
+    summary.write_text("")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    html, markdown = toy.path / "report.html", toy.path / "summary.md"
+    result = toy.runpytest_subprocess(f"--brainscore-html={html}", f"--brainscore-markdown={markdown}", "-k", "nothing")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert 'id="gate">pass<' in html.read_text() and "0 pairs: 0 regressed" in html.read_text()
+    assert markdown.read_text().startswith("## Brain-Score: pass\n\n0 pairs")
+    assert summary.read_text() == ""  # an unrelated test run adds nothing to the job summary
+
+
+def test_a_view_that_fails_to_render_is_a_red_line_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import brainscore_core.report
+    from pytest_brainscore.controller import RecordBook
+    from pytest_brainscore.options import BrainscoreOptions
+    from pytest_brainscore.records import ScoreRecord
+    from pytest_brainscore.views import ViewsPlugin
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(brainscore_core.report, "render_html", broken)
+    book = RecordBook()
+    book.records.append(ScoreRecord("t", "m", "b", 1, score=0.5, raw=0.4, ceiling=0.8, error=0.01, outcome="passed"))
+    html, markdown = tmp_path / "r.html", tmp_path / "s.md"
+    plugin = ViewsPlugin(BrainscoreOptions(), book, None, html=html, markdown=markdown)
+    plugin.write()
+    assert plugin.summary_lines([]) == [
+        (f"HTML report NOT written: {html}: RuntimeError('boom')", True),
+        (f"Markdown summary written: {markdown}", False),
+    ]
+    assert not html.exists() and "| passed | m | b | 0.5000 |" in markdown.read_text()
