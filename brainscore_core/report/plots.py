@@ -67,8 +67,8 @@ def model_colours(models: Sequence[str]) -> dict[str, str]:
 
 def benchmark_bars(benchmark: str, rows: Sequence[ReportRow], colours: dict[str, str] | None = None) -> str:
     """One benchmark: each model's ceiled score as a bar with its error bar (models in name order), the noise
-    ceiling (1.0 on the ceiled scale) as a dashed line labelled with the raw ceiling. Skipped and unscored pairs
-    are left out."""
+    ceiling (1.0 on the ceiled scale) as a dashed line labelled with the raw ceiling when the rows have one.
+    Skipped and unscored pairs are left out."""
     scored = sorted((row for row in rows if row.score is not None), key=lambda row: row.model)
     colours = colours or model_colours([row.model for row in scored])
     figure = _figure(max(3.2, 0.9 * len(scored) + 1.8), 3.0)
@@ -83,17 +83,19 @@ def benchmark_bars(benchmark: str, rows: Sequence[ReportRow], colours: dict[str,
         ecolor="#000000",
     )
     ceilings = sorted({round(row.ceiling, 4) for row in scored if row.ceiling is not None})
-    label = "noise ceiling" + (f" (raw {', '.join(f'{c:.3f}' for c in ceilings)})" if ceilings else "")
-    ax.axhline(1.0, color="#000000", linestyle="--", linewidth=1, label=label)
+    if ceilings:  # a benchmark without a ceiling (the score is the raw value) gets no line
+        label = f"noise ceiling (raw {', '.join(f'{c:.3f}' for c in ceilings)})"
+        ax.axhline(1.0, color="#000000", linestyle="--", linewidth=1, label=label)
     ax.set_xticks(positions, _plain([row.model for row in scored]), rotation=30, ha="right")
     _no_math(ax)
-    ax.set_ylabel("ceiled score (raw / ceiling)")
+    ax.set_ylabel("ceiled score (raw / ceiling)" if ceilings else "score")
     ax.set_xlabel("model")
     title = ax.set_title(benchmark, fontsize=10)
     title.set_parse_math(False)
     top = max([1.0, *((row.score or 0.0) + (row.error or 0.0) for row in scored)])
     ax.set_ylim(min(0.0, *((row.score or 0.0) - (row.error or 0.0) for row in scored)), top * 1.25)  # legend room
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    if ceilings:
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
     return _svg(figure)
 
 

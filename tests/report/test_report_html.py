@@ -147,3 +147,13 @@ def test_without_plots_matplotlib_is_not_imported() -> None:
     path = Path(__file__).parent / "data" / "session_report.json"
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_benchmark_without_a_ceiling_gets_no_ceiling_line(session: SessionReport) -> None:
+    from brainscore_core.report.plots import benchmark_bars
+
+    rows = [row for row in session.rows if row.benchmark == "Mur2013.similarity-rsa"]
+    with_ceiling = _parse(benchmark_bars("Mur2013.similarity-rsa", rows)).svg_texts
+    without = _parse(benchmark_bars("Mur2013.similarity-rsa", [replace(row, ceiling=None) for row in rows])).svg_texts
+    assert "noise ceiling (raw 0.575)" in with_ceiling
+    assert not any("ceiling" in text for text in without) and "score" in without
