@@ -10,6 +10,7 @@ gate               :mod:`~pytest_brainscore.gate` (``--brainscore-min-score``), 
 baseline           :mod:`~pytest_brainscore.baselines` (``BaselinePlugin``, the baseline file)
 report             :mod:`~pytest_brainscore.reporting` (``ReportPlugin``, the JSON file)
 views              :mod:`~pytest_brainscore.views` (``ViewsPlugin``: HTML report, Markdown summary, job summary)
+pytest-html        :mod:`~pytest_brainscore.htmlextras` (each test's numbers and plot, only with pytest-html)
 summary, xdist     :mod:`~pytest_brainscore.controller` (``BrainscoreController``; records cross xdist as dicts)
 pytest-benchmark   :mod:`~pytest_brainscore.coexistence`
 =================  ==============================================================================================
@@ -25,7 +26,19 @@ from typing import Any
 
 import pytest
 
-from . import baselines, coexistence, controller, gate, listing, marker, reporting, resources, session, views
+from . import (
+    baselines,
+    coexistence,
+    controller,
+    gate,
+    htmlextras,
+    listing,
+    marker,
+    reporting,
+    resources,
+    session,
+    views,
+)
 from .controller import BrainscoreController, RecordBook
 from .fixtures import (
     benchmark,
@@ -111,6 +124,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(brainscore.close)
     if is_controller(config):  # an xdist worker leaves the summary, the baseline file and the report to it
         _configure_controller(config, options, baseline is not None)
+    pytest_html = config.pluginmanager.get_plugin(htmlextras.PYTEST_HTML)
+    if pytest_html is not None:  # each test's row in pytest-html's report gets its pairs' numbers and plot
+        _register(config, htmlextras.PytestHtmlExtras(pytest_html), htmlextras.PLUGIN_NAME)
     pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
     if pytest_benchmark is not None:  # its `benchmark` fixture and ours (or a test module's), each to its tests
         for name, shield in coexistence.shield_plugins(pytest_benchmark).items():
