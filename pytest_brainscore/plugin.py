@@ -9,6 +9,8 @@ scoring, fixtures  :mod:`~pytest_brainscore.session` (plugins, cache, device), :
 gate               :mod:`~pytest_brainscore.gate` (``--brainscore-min-score``), :mod:`.records`
 baseline           :mod:`~pytest_brainscore.baselines` (``BaselinePlugin``, the baseline file)
 report             :mod:`~pytest_brainscore.reporting` (``ReportPlugin``, the JSON file)
+views              :mod:`~pytest_brainscore.views` (``ViewsPlugin``: HTML report, Markdown summary, job summary)
+pytest-html        :mod:`~pytest_brainscore.htmlextras` (each test's numbers and plot, only with pytest-html)
 summary, xdist     :mod:`~pytest_brainscore.controller` (``BrainscoreController``; records cross xdist as dicts)
 xdist scheduling   :mod:`~pytest_brainscore.grouping` (``--dist loadgroup``: one model's tests on one worker)
 pytest-benchmark   :mod:`~pytest_brainscore.coexistence`
@@ -35,6 +37,7 @@ from . import (
     controller,
     gate,
     grouping,
+    htmlextras,
     listing,
     marker,
     plugin_dirs,
@@ -42,6 +45,7 @@ from . import (
     resources,
     session,
     sharding,
+    views,
 )
 from .controller import BrainscoreController, RecordBook
 from .fixtures import (
@@ -85,6 +89,7 @@ OPTIONS = (
     *baselines.OPTIONS,
     *reporting.OPTIONS,
     *sharding.OPTIONS,
+    *views.OPTIONS,
 )
 
 
@@ -148,6 +153,9 @@ def pytest_configure(config: pytest.Config) -> None:
         workers = config.workerinput.get("workercount")  # type: ignore[attr-defined]
         if workers:
             _threads.limit_threads(int(workers))
+    pytest_html = config.pluginmanager.get_plugin(htmlextras.PYTEST_HTML)
+    if pytest_html is not None:  # each test's row in pytest-html's report gets its pairs' numbers and plot
+        _register(config, htmlextras.PytestHtmlExtras(pytest_html), htmlextras.PLUGIN_NAME)
     pytest_benchmark = config.pluginmanager.get_plugin(PYTEST_BENCHMARK)
     if pytest_benchmark is not None:  # its `benchmark` fixture and ours (or a test module's), each to its tests
         for name, shield in coexistence.shield_plugins(pytest_benchmark).items():
@@ -172,6 +180,10 @@ def _configure_controller(
         parts.append(report_plugin)
     if shard is not None:
         parts.append(shard)
+    views_plugin = views.configure(config, options, book, baseline_plugin)
+    if views_plugin is not None:
+        _register(config, views_plugin, views.PLUGIN_NAME)
+        parts.append(views_plugin)
     _register(config, BrainscoreController(book, parts), CONTROLLER_NAME)
     if config.pluginmanager.hasplugin("xdist"):  # --dist loadgroup: one model's tests on one worker
         _register(config, grouping.GroupingPlugin(lambda: _session(config).registry("model")), grouping.PLUGIN_NAME)

@@ -34,6 +34,7 @@ PACKAGES = [
     "brainscore_core.fetching",
     "brainscore_core.metrics",
     "brainscore_core.plugins",
+    "brainscore_core.report",
     "pytest_brainscore",
 ]
 

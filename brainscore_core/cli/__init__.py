@@ -1,4 +1,4 @@
-"""The ``brainscore`` command line: list, score, check-plugin, cache, demo, fetch, merge."""
+"""The ``brainscore`` command line: list, score, check-plugin, cache, demo, fetch, merge, report."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--models", nargs="*", help="model identifiers or glob patterns (default: all)")
     demo.add_argument("--benchmarks", nargs="*", help="benchmark identifiers or glob patterns (default: all)")
     demo.add_argument("--output", default="demo_results.json", help="JSON results file (default: %(default)s)")
+    demo.add_argument(
+        "--html", help="HTML report of the results (default: demo_report.html beside --output; '' for none)"
+    )
     _add_run_options(demo)
 
     merge = commands.add_parser(
@@ -74,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--baseline", metavar="PATH", help="compare with this baseline file (as pytest does)")
     merge.add_argument("--tolerance", type=float, default=None, metavar="DELTA", help="as --brainscore-tolerance")
     merge.add_argument("--update-baseline", action="store_true", help="merge the scores into --baseline")
+    report = commands.add_parser("report", help="render a --brainscore-report JSON file as HTML (or Markdown)")
+    report.add_argument("results", metavar="RESULTS.json", help="the JSON written by pytest --brainscore-report")
+    report.add_argument("-o", "--output", required=True, metavar="PATH", help="the HTML (or .md) file to write")
+    report.add_argument("--compare", metavar="OLD.json", help="an older report: its scores fill the baseline columns")
+    report.add_argument(
+        "--format", choices=("html", "markdown"), help="output format (default: markdown for .md, otherwise html)"
+    )
     return parser
 
 

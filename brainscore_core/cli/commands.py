@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
         "demo": _demo,
         "fetch": _fetch,
         "merge": _merge,
+        "report": _report,
     }[args.command]
     return handler(args)
 
@@ -88,9 +89,16 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .demo import run_demo
 
-    return run_demo(models=args.models, benchmarks=args.benchmarks, output=args.output, stream=sys.stdout)
+    html = args.html
+    if html is None and args.output:
+        html = str(Path(args.output).with_name("demo_report.html"))
+    return run_demo(
+        models=args.models, benchmarks=args.benchmarks, output=args.output, html=html or None, stream=sys.stdout
+    )
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -134,3 +142,22 @@ def _merge(args: argparse.Namespace) -> int:
     for line in lines:
         print(line)
     return status
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..report import compare_reports, load_report, render_html, render_markdown, write_view
+    from .options import check_output_file
+
+    output = Path(args.output)
+    check_output_file(output, "-o")
+    report = load_report(args.results)
+    if args.compare:
+        report = compare_reports(report, load_report(args.compare))
+    markdown = args.format == "markdown" or (args.format is None and output.suffix.lower() in (".md", ".markdown"))
+    text = render_markdown(report) if markdown else render_html(report)
+    write_view(output, text)
+    kind = "Markdown" if markdown else "HTML"
+    print(f"{kind} report written: {output} ({len(report.rows)} pairs, gate: {report.gate_outcome()})")
+    return 0

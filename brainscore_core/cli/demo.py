@@ -35,6 +35,7 @@ def run_demo(
     models: Sequence[str] | None = None,
     benchmarks: Sequence[str] | None = None,
     output: str | os.PathLike[str] | None = "demo_results.json",
+    html: str | os.PathLike[str] | None = None,
     stream: IO[str] = sys.stdout,
 ) -> int:
     """Score each selected model on each selected benchmark, print a table and write JSON results.
@@ -42,7 +43,9 @@ def run_demo(
     Pairs where the model lacks a needed capability are listed as skipped; models that cannot be built (e.g.
     missing pretrained weights) are listed as unavailable with the reason, and so are benchmarks whose data cannot
     be fetched (each data set tried once; not a failure of the demo). An ``output`` that is a folder is
-    refused before any scoring. Returns 1 if any score failed.
+    refused before any scoring. ``html`` also writes the results as an HTML report (:mod:`brainscore_core.report`).
+    Progress goes to stderr: each model's build and each pair's score with the seconds they took. Returns 1 if
+    any score failed.
     """
     from ..fetching import benchmark_data_ids
     from ..scoring import score
@@ -51,6 +54,8 @@ def run_demo(
 
     if output:
         check_output_file(Path(output))
+    if html:
+        check_output_file(Path(html), "--html")
     model_ids = select_identifiers(model_registry, models)
     benchmark_ids = select_identifiers(benchmark_registry, benchmarks)
     print(
@@ -64,14 +69,18 @@ def run_demo(
     failures = 0
     started = time.perf_counter()
     for model_id in model_ids:
+        print(f"  building {model_id} ...", file=sys.stderr, flush=True)
+        built = time.perf_counter()
         try:
             model = build_registered("models", model_id)
         except Exception as error:  # noqa: BLE001 - any plugin's failure (e.g. weights not on this machine) is a row
             rows.append({"model": model_id, "benchmark": "*", "status": f"unavailable: {error}"})
             print(f"  {model_id}: unavailable ({error})", file=sys.stderr, flush=True)
             continue
+        print(f"  built {model_id} in {time.perf_counter() - built:.1f} s", file=sys.stderr, flush=True)
         for benchmark_id in benchmark_ids:
             print(f"  {model_id} on {benchmark_id} ...", file=sys.stderr, flush=True)
+            pair_started = time.perf_counter()
             row: dict[str, object] = {"model": model_id, "benchmark": benchmark_id}
             known_missing = [unavailable[d] for d in benchmark_data_ids(benchmark_id) if d in unavailable]
             if benchmark_id in unavailable or known_missing:
@@ -105,6 +114,7 @@ def run_demo(
                     attrs=result.to_dict(include_details=False)["attrs"],
                 )
             rows.append(row)
+            print(f"    {_outcome(row)} ({time.perf_counter() - pair_started:.1f} s)", file=sys.stderr, flush=True)
     scored = [r for r in rows if r.get("status") == "ok"]
     print(format_table(scored, COLUMNS[:-1]), file=stream)
     others = [r for r in rows if r.get("status") != "ok"]
@@ -114,7 +124,26 @@ def run_demo(
             print(f"  {row['model']} / {row['benchmark']}: {row['status']}", file=stream)
     elapsed = time.perf_counter() - started
     print(f"\n{len(scored)} pair(s) scored in {elapsed:.1f} s.", file=stream)
+    payload = {"results": rows, "seconds": elapsed}
     if output:
-        _write_json(Path(output), {"results": rows, "seconds": elapsed})
+        _write_json(Path(output), payload)
         print(f"Results written to {output}", file=stream)
+    if html:
+        from ..report import parse_report, render_html, write_view
+
+        report = parse_report(json.loads(json.dumps(payload, default=str)), str(output or "brainscore demo"))
+        write_view(Path(html), render_html(report))
+        print(f"HTML report written to {html}", file=stream)
     return 1 if failures else 0
+
+
+def _outcome(row: dict[str, object]) -> str:
+    """``score 0.1231, cache hit``, or the start of the pair's status, for the progress line."""
+    status = str(row.get("status"))
+    if status != "ok":
+        return status.split(": ")[0] + " (reason below)"
+    attrs = row.get("attrs")
+    cache = attrs.get("cache") if isinstance(attrs, dict) else None
+    value = row.get("score")
+    number = f"{value:.4f}" if isinstance(value, float) else str(value)
+    return f"score {number}" + (f", cache {cache}" if cache else "")
