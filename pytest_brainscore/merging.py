@@ -22,6 +22,7 @@ from .controller import RecordBook
 from .files import write_text_atomically
 from .options import DEFAULT_TOLERANCE, BrainscoreOptions
 from .records import ScoreRecord
+from .reporting import result_row
 from .sharding import SECTION
 
 __all__ = ["MergeRefused", "Merged", "ShardReport", "merge_reports", "run_merge"]
@@ -219,7 +220,7 @@ def _write(output: Path, merged: Merged, rows: list[tuple[ScoreRecord, str]], pl
                 for report in merged.shards
             ],
         },
-        "results": [{**record.to_dict(), "status": record.status, "gate": gate} for record, gate in rows],
+        "results": [result_row(record, gate) for record, gate in rows],
         "unscored": merged.unscored,
         "baseline": None if plugin is None else plugin.report([record for record, _ in rows]),
     }

@@ -24,7 +24,7 @@ from .files import write_text_atomically
 from .options import BrainscoreOptions, Option
 from .records import ScoreRecord
 
-__all__ = ["OPTIONS", "PLUGIN_NAME", "ReportPlugin", "versions"]
+__all__ = ["OPTIONS", "PLUGIN_NAME", "ReportPlugin", "result_row", "versions"]
 
 OPTIONS = (Option("report", "path", "Write every score of the session, with versions, to this JSON file.", "PATH"),)
 PLUGIN_NAME = "brainscore-report"
@@ -85,7 +85,7 @@ class ReportPlugin:
                 if record.skipped is None
             },
             "configuration": _jsonable_options(self.options),
-            "results": [_result(record, gate) for record, gate in rows],
+            "results": [result_row(record, gate) for record, gate in rows],
             "baseline": None if self.baseline is None else self.baseline.report(records),
         }
         for section in self.sections:
@@ -97,7 +97,7 @@ class ReportPlugin:
         return [(f"Report written: {self.path}", False)]
 
 
-def _result(record: ScoreRecord, gate: str) -> dict[str, Any]:
+def result_row(record: ScoreRecord, gate: str) -> dict[str, Any]:
     """One row: the record (without its bulky paired-unit record), its status, the gate text and, when compared with
     a baseline, ``comparison``: the gate's ``status``, ``delta``, ``p``, ``se``, ``df``, ``bound``, ``test``,
     ``mdd`` (as in the ``brainscore_*`` user_properties) and its CI ``line``."""

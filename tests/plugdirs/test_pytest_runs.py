@@ -67,7 +67,7 @@ def test_the_folders_own_test_files_run_under_strict_markers(toy: pytest.Pyteste
     result.assert_outcomes(passed=8, skipped=2, failed=3)
     output = result.stdout.str()
     assert "needs Brain-Score's access-controlled data (benchmark MajajHong2015.IT-pls)" in output
-    assert "needs the Brain-Score benchmark 'MajajHong2015public.IT-pls'" in output
+    assert "needs the Brain-Score benchmark 'Marques2020_Ringach2002-or_bandwidth'" in output
     assert "resnet18-f37072fd.pth at " in output and "Nothing is downloaded automatically" in output
     assert "Put it at " in output and "resnet18_toy_s3.pth" in output
     assert "unknown marker" not in output.lower() and "ImportError" not in output

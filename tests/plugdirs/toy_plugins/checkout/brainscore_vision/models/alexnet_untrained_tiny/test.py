@@ -34,7 +34,9 @@ def test_score(model_identifier, expected_score):
 @pytest.mark.memory_intense
 def test_public_score():
     actual_score = brainscore_vision.score(
-        model_identifier="alexnet_untrained_tiny", benchmark_identifier="MajajHong2015public.IT-pls", conda_active=True
+        model_identifier="alexnet_untrained_tiny",
+        benchmark_identifier="Marques2020_Ringach2002-or_bandwidth",
+        conda_active=True,
     )
     assert actual_score == approx(0.5, abs=0.0005)
 
