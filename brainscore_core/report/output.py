@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..cache.atomic import atomic_write_bytes
+from ..cache._atomic import atomic_write_bytes
 from .data import ReportError
 
 __all__ = ["write_view"]

@@ -250,6 +250,8 @@ def test_a_file_system_without_locks_is_used_unlocked_with_one_warning(tmp_path,
         warnings.simplefilter("always")
         assert acquire_lock(tmp_path / "a.lock") is None
         assert acquire_lock(tmp_path / "b.lock") is None
+    # a ResourceWarning from another test's garbage may be collected inside the block
+    record = [w for w in record if not issubclass(w.category, ResourceWarning)]
     assert [w.category for w in record] == [CacheLockWarning]
     assert "refuses file locks" in str(record[0].message)
 
