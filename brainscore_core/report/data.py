@@ -45,6 +45,9 @@ class ReportRow:
     baseline_error: float | None = None
     delta: float | None = None  #: score - baseline score
     attrs: dict[str, Any] = field(default_factory=dict)
+    #: the baseline comparison's one-line verdict (the paired gate's CI line: delta, bound, p, t, df, what was
+    #: resampled), when the report carries one
+    gate_line: str | None = None
 
     @property
     def sort_key(self) -> tuple[int, str, str]:
@@ -152,7 +155,13 @@ def _row(entry: dict[str, Any], source: str, index: int) -> ReportRow:
         baseline_error=_number(baseline.get("baseline_error")),
         delta=_number(baseline.get("delta")),
         attrs=dict(entry.get("attrs") or {}),
+        gate_line=_gate_line(entry.get("comparison")),
     )
+
+
+def _gate_line(comparison: object) -> str | None:
+    line = comparison.get("line") if isinstance(comparison, dict) else None
+    return str(line) if line else None
 
 
 def parse_report(payload: object, source: str = "<report>") -> SessionReport:

@@ -86,7 +86,7 @@ def _status_text(row: ReportRow) -> str:
 
 def _row_html(row: ReportRow, rank: int) -> str:
     thresholds = ", ".join(f"{name} {bound:g}" for name, bound in row.thresholds.items()) or "-"
-    gate = f"skipped: {row.skipped}" if row.skipped is not None else row.gate
+    gate = f"skipped: {row.skipped}" if row.skipped is not None else row.gate_line or row.gate
     cells = [
         _cell(_status_text(row), sort=rank),
         _cell(row.model),

@@ -35,7 +35,8 @@ def _status(row: ReportRow) -> str:
 
 def render_markdown(report: SessionReport) -> str:
     """``## Brain-Score: pass`` (or ``FAIL: ...``), a line of counts, the table of scored pairs (status, model,
-    benchmark, score, error, baseline, delta, seconds) and the skipped pairs with their reasons."""
+    benchmark, score, error, baseline, delta, seconds), the baseline comparisons' one-line verdicts (the paired gate's
+    CI lines) and the skipped pairs with their reasons."""
     outcome = report.gate_outcome()
     lines = [
         f"## Brain-Score: {'pass' if outcome == 'pass' else outcome}",
@@ -57,6 +58,9 @@ def render_markdown(report: SessionReport) -> str:
                 f"{seconds} |"
             )
         lines.append("")
+        verdicts = [row.gate_line for row in scored if row.gate_line]
+        if verdicts:
+            lines += ["Baseline comparisons:", "", *(f"- {_text(line)}" for line in verdicts), ""]
     skipped = [row for row in report.rows if row.skipped is not None]
     if skipped:
         lines += [f"Skipped ({len(skipped)}):", ""]
