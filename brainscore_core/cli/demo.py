@@ -30,6 +30,21 @@ def _write_json(path: Path, payload: object) -> None:
     atomic_write_bytes(path, json.dumps(payload, indent=2).encode())
 
 
+def _split_by_local_data(benchmark_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(benchmarks whose declared remote data are all on this machine, or which declare none; the others). On this
+    machine: in the data cache or a Brain-Score download cache, or anywhere when a data mirror is set."""
+    from ..fetching import MIRROR_ENV, benchmark_data_ids, plan
+
+    if os.environ.get(MIRROR_ENV, "").strip():
+        return list(benchmark_ids), []
+    local: list[str] = []
+    remote: list[str] = []
+    for benchmark_id in benchmark_ids:
+        missing = any(p.state.startswith("missing") for d in benchmark_data_ids(benchmark_id) for p in plan(d))
+        (remote if missing else local).append(benchmark_id)
+    return local, remote
+
+
 def run_demo(
     *,
     models: Sequence[str] | None = None,
@@ -42,7 +57,8 @@ def run_demo(
 
     Pairs where the model lacks a needed capability are listed as skipped; models that cannot be built (e.g.
     missing pretrained weights) are listed as unavailable with the reason, and so are benchmarks whose data cannot
-    be fetched (each data set tried once; not a failure of the demo). An ``output`` that is a folder is
+    be fetched (each data set tried once; not a failure of the demo). Without ``benchmarks``, benchmarks whose data
+    are not on this machine are left out, with one line saying how to fetch them. An ``output`` that is a folder is
     refused before any scoring. ``html`` also writes the results as an HTML report (:mod:`brainscore_core.report`).
     Progress goes to stderr: each model's build and each pair's score with the seconds they took. Returns 1 if
     any score failed.
@@ -58,6 +74,16 @@ def run_demo(
         check_output_file(Path(html), "--html")
     model_ids = select_identifiers(model_registry, models)
     benchmark_ids = select_identifiers(benchmark_registry, benchmarks)
+    if benchmarks is None:  # the default: what runs on this machine now; named benchmarks are tried as asked
+        benchmark_ids, remote = _split_by_local_data(benchmark_ids)
+        if remote:
+            print(
+                f"Left out {len(remote)} benchmark(s) whose data are not on this machine (e.g. {remote[0]}): run "
+                f"`brainscore fetch {remote[0]}` where there is network, then `brainscore demo --benchmarks "
+                f"{remote[0]}`.",
+                file=stream,
+                flush=True,
+            )
     print(
         f"Scoring {len(model_ids)} model(s) on {len(benchmark_ids)} benchmark(s); cached results make reruns fast.",
         file=stream,
