@@ -70,12 +70,14 @@ def plugin_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Plu
 
     Plugins register into the global registries, so the fixture first lets the default host discover (the built-in
     plugins are then in the snapshot), swaps in a fresh host, and afterwards restores every registry and forgets the
-    plugin modules the test imported (so later discoveries import them again).
+    plugin modules the test imported, also those imported as ``brainscore_vision.models.<name>`` (so later
+    discoveries import them again).
     """
-    from brainscore_core.plugins import ENV_PLUGINS_PATH, PluginHost, default_host, use_host
+    from brainscore_core.plugins import ENV_NO_BUILTIN_PLUGINS, ENV_PLUGINS_PATH, PluginHost, default_host, use_host
     from brainscore_core.registry import REGISTRIES
 
     monkeypatch.delenv(ENV_PLUGINS_PATH, raising=False)
+    monkeypatch.delenv(ENV_NO_BUILTIN_PLUGINS, raising=False)
     default_host().ensure_discovered()
     snapshots = {name: registry.snapshot() for name, registry in REGISTRIES.items()}
     modules = set(sys.modules)
@@ -88,5 +90,8 @@ def plugin_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Plu
             registry.restore(snapshots[name])
         for name in set(sys.modules) - modules:
             path = getattr(sys.modules[name], "__file__", None) or ""
-            if name.startswith("brainscore_plugins.") or Path(path).is_relative_to(tmp_path):
+            # plugin folders are imported as brainscore_plugins.* or, Brain-Score's, brainscore_vision.models.*
+            if name.startswith(("brainscore_plugins.", "brainscore_vision.models.")) or Path(path).is_relative_to(
+                tmp_path
+            ):
                 del sys.modules[name]
