@@ -9,9 +9,10 @@ normalised per channel.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,16 @@ import numpy as np
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["GREY", "IMAGENET_MEAN", "IMAGENET_STD", "FilePreprocessing", "Preprocessing", "as_batch", "place_on_screen"]
+__all__ = [
+    "GREY",
+    "IMAGENET_MEAN",
+    "IMAGENET_STD",
+    "FilePreprocessing",
+    "Preprocessing",
+    "as_batch",
+    "place_on_screen",
+    "placed_image_files",
+]
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -221,11 +231,26 @@ class FilePreprocessing:
         """Place, write and preprocess a batch of PIL images into a ``float32`` array ``(n, ...)``."""
         from ..stimuli import rgb_image
 
-        with tempfile.TemporaryDirectory(prefix="brainscore-preprocessing-") as folder:
-            paths = []
-            for index, image in enumerate(images):
-                placed = place_on_screen(rgb_image(image), stimulus_degrees, model_degrees, self.background)
-                path = Path(folder) / f"{index:06d}.png"
-                placed.save(path, format="PNG", compress_level=1)
-                paths.append(str(path))
+        rgb = (rgb_image(image) for image in images)
+        with placed_image_files(rgb, stimulus_degrees, model_degrees, self.background) as paths:
             return as_batch(self.function(paths), len(paths), f"The preprocessing {self.function!r}")
+
+
+@contextlib.contextmanager
+def placed_image_files(
+    images: Iterable[Image.Image],
+    stimulus_degrees: float | None,
+    model_degrees: float | None,
+    background: tuple[int, int, int] = GREY,
+) -> Iterator[list[str]]:
+    """The paths of ``images``, each placed on the model's screen (:func:`place_on_screen`) and written as a PNG
+    file in a temporary folder that is removed when the ``with`` block ends (for preprocessing that reads files)."""
+    with tempfile.TemporaryDirectory(prefix="brainscore-placed-") as folder:
+        paths = []
+        for index, image in enumerate(images):
+            path = Path(folder) / f"{index:06d}.png"
+            place_on_screen(image, stimulus_degrees, model_degrees, background).save(
+                path, format="PNG", compress_level=1
+            )
+            paths.append(str(path))
+        yield paths

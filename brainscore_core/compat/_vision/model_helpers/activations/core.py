@@ -7,14 +7,14 @@ computes them (``last_cache_status`` is ``"off"``).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from brainscore_core.activations import GREY, LayerLayout, as_batch, place_on_screen
+from brainscore_core.activations import LayerLayout, as_batch
+from brainscore_core.activations._preprocessing import placed_image_files
 from brainscore_core.assemblies import neuroid_assembly
 from brainscore_core.compat._support import not_supported, unsupported_getattr
 from brainscore_core.stimuli import StimulusSet
@@ -109,15 +109,9 @@ class ActivationsExtractorHelper:
         degrees = model_visual_degrees if model_visual_degrees is not None else self._visual_degrees
         ids = stimulus_set.stimulus_ids
         blocks: dict[str, list[np.ndarray]] = {layer: [] for layer in layers}
-        with tempfile.TemporaryDirectory(prefix="brainscore-extractor-") as folder:
-            for start in range(0, len(ids), self.batch_size):
-                paths: list[str] = []
-                for stimulus_id in ids[start : start + self.batch_size]:
-                    image = stimulus_set.load_image(stimulus_id)
-                    placed = place_on_screen(image, stimulus_set.visual_degrees, degrees, GREY)
-                    path = Path(folder) / f"{len(paths) + start:06d}.png"
-                    placed.save(path, format="PNG", compress_level=1)
-                    paths.append(str(path))
+        for start in range(0, len(ids), self.batch_size):
+            images = (stimulus_set.load_image(stimulus_id) for stimulus_id in ids[start : start + self.batch_size])
+            with placed_image_files(images, stimulus_set.visual_degrees, degrees) as paths:
                 batch = paths if self.preprocessing is None else self.preprocessing(paths)
                 if self.preprocessing is not None and not isinstance(batch, list):
                     batch = as_batch(batch, len(paths))
