@@ -37,11 +37,15 @@ def _split_by_local_data(benchmark_ids: Sequence[str]) -> tuple[list[str], list[
 
     if os.environ.get(MIRROR_ENV, "").strip():
         return list(benchmark_ids), []
+    here: dict[str, bool] = {}  # data id -> all its files are on this machine (benchmarks share data sets)
     local: list[str] = []
     remote: list[str] = []
     for benchmark_id in benchmark_ids:
-        missing = any(p.state.startswith("missing") for d in benchmark_data_ids(benchmark_id) for p in plan(d))
-        (remote if missing else local).append(benchmark_id)
+        for data_id in benchmark_data_ids(benchmark_id):
+            if data_id not in here:
+                here[data_id] = not any(planned.state.startswith("missing") for planned in plan(data_id))
+        everything_here = all(here[data_id] for data_id in benchmark_data_ids(benchmark_id))
+        (local if everything_here else remote).append(benchmark_id)
     return local, remote
 
 
